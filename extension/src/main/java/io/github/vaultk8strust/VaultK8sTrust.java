@@ -1,0 +1,104 @@
+package io.github.vaultk8strust;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Give the annotated test class a throwaway Kubernetes cluster and a Vault server that trust each other
+ * through OIDC, set up the way {@code vault write auth/jwt/config oidc_discovery_url=<cluster issuer>} does by hand.
+ *
+ * <p>With no attributes the environment reproduces the classic hand-made walkthrough exactly: the cluster's
+ * service-account issuer discovery is readable anonymously, Vault is initialised (5 key shares, threshold 3)
+ * and unsealed, KV v2 is mounted at {@code kvv2}, the {@code jwt} auth method trusts the cluster issuer, role
+ * {@code k8s-dev} binds {@code system:serviceaccount:default:vault-writer} with audience {@code vault-dev} to
+ * policy {@code k8s-dev-writer}, and service account {@code vault-writer} exists in {@code default}.
+ *
+ * <p>Everything else is additive: {@link #roles()}, {@link #policies()}, {@link #serviceAccounts()} and
+ * {@link #namespaces()} add to that scenario; {@link #seedScenario()} {@code = false} starts from an empty trust.
+ *
+ * <p>Attributes left at their sentinel defaults are read, in this order, from a JUnit configuration parameter
+ * (the {@code *_KEY} constants below; {@code junit-platform.properties} or {@code -D}), from an environment
+ * variable with the mechanical name ({@code vaultk8s.backend} becomes {@code VAULTK8S_BACKEND}), and finally from
+ * the documented default.
+ *
+ * <p>All test classes of one run whose resolved settings are equal share one environment; it is stopped and
+ * deleted when the run ends. May be used as a meta-annotation.
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
+@ExtendWith(VaultK8sTrustExtension.class)
+public @interface VaultK8sTrust {
+
+    /** Configuration key for {@link #backend()}: {@code auto}, {@code local} or {@code k3s}. */
+    String BACKEND_KEY = "vaultk8s.backend";
+    /** Configuration key for {@link #vaultMode()}: {@code init} or {@code dev}. */
+    String VAULT_MODE_KEY = "vaultk8s.vault.mode";
+    /** Configuration key for {@link #startupTimeout()}, e.g. {@code 120s}, {@code 2m}, {@code PT2M}. */
+    String STARTUP_TIMEOUT_KEY = "vaultk8s.startup.timeout";
+    /** Configuration key for the local backend's etcd binary. */
+    String LOCAL_ETCD_KEY = "vaultk8s.local.etcd";
+    /** Configuration key for the local backend's kube-apiserver binary. */
+    String LOCAL_KUBE_APISERVER_KEY = "vaultk8s.local.kube-apiserver";
+    /** Configuration key for the local backend's {@code vault} or {@code bao} binary. */
+    String LOCAL_VAULT_KEY = "vaultk8s.local.vault";
+    /** Configuration key for the directory where built or downloaded server binaries are cached. */
+    String CACHE_DIR_KEY = "vaultk8s.cache.dir";
+    /** Configuration key: {@code false} forbids downloading server binaries from their official release sites. */
+    String DOWNLOAD_KEY = "vaultk8s.local.download";
+    /** Configuration key: {@code false} forbids building server binaries from pinned Go modules. */
+    String BUILD_KEY = "vaultk8s.local.build";
+
+    /** The seed's role name, also the default {@link #defaultRole()}. */
+    String SEED_ROLE = "k8s-dev";
+    /** The seed's policy name. */
+    String SEED_POLICY = "k8s-dev-writer";
+    /** The seed's service account name (in namespace {@code default}). */
+    String SEED_SERVICE_ACCOUNT = "vault-writer";
+    /** The seed's namespace. */
+    String SEED_NAMESPACE = "default";
+    /** The seed's token audience. */
+    String SEED_AUDIENCE = "vault-dev";
+
+    /** Choose where the cluster and Vault run; {@link Backend#DEFAULT} defers to {@link #BACKEND_KEY}. */
+    Backend backend() default Backend.DEFAULT;
+
+    /** Choose how Vault starts; {@link VaultMode#DEFAULT} defers to {@link #VAULT_MODE_KEY}. */
+    VaultMode vaultMode() default VaultMode.DEFAULT;
+
+    /**
+     * Set the start-up budget for all servers together, e.g. {@code "90s"}; empty defers to
+     * {@link #STARTUP_TIMEOUT_KEY}, then 120 seconds.
+     */
+    String startupTimeout() default "";
+
+    /** Include the seed's role {@code k8s-dev}, policy {@code k8s-dev-writer} and service account {@code vault-writer}. */
+    boolean seedScenario() default true;
+
+    /** Set the path at which KV version 2 is mounted. */
+    String kvPath() default "kvv2";
+
+    /** Set the path at which the {@code jwt} auth method is enabled. */
+    String authPath() default "jwt";
+
+    /** Set the {@code default_role} of the auth method; empty means none. */
+    String defaultRole() default SEED_ROLE;
+
+    /** Add JWT roles; the service accounts named by their {@code boundSubject} are created too. */
+    JwtRole[] roles() default {};
+
+    /** Add Vault ACL policies. */
+    VaultPolicy[] policies() default {};
+
+    /** Add service accounts (their namespaces are created when missing). */
+    K8sServiceAccount[] serviceAccounts() default {};
+
+    /** Add namespaces. */
+    String[] namespaces() default {};
+}

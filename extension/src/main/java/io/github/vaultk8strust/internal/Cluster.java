@@ -1,0 +1,19 @@
+package io.github.vaultk8strust.internal;
+
+import io.fabric8.kubernetes.client.Config;
+
+/** What the trust flow needs to know about a running Kubernetes API server; backends answer, the flow asks. */
+public interface Cluster {
+
+    /** Return the API server URL reachable from this JVM. */
+    String apiServerUrl();
+
+    /** Return the service-account issuer exactly as it appears in the discovery document and in tokens. */
+    String issuer();
+
+    /** Return the PEM of the CA Vault needs to fetch the issuer's discovery document and keys. */
+    String caPem();
+
+    /** Return a client configuration authenticated as a cluster administrator. */
+    Config adminConfig();
+}

@@ -1,0 +1,240 @@
+package io.github.vaultk8strust.internal;
+
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.ServiceAccountJwt;
+import io.github.vaultk8strust.TrustEnvironment;
+import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.VaultLoginException;
+import io.github.vaultk8strust.VaultSession;
+import io.github.vaultk8strust.internal.TrustSettings.RoleSpec;
+import io.github.vaultk8strust.internal.TrustSettings.ServiceAccountSpec;
+import io.github.vaultk8strust.internal.local.LocalBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A running environment: the backend, the completed trust setup, and the clients the helpers use. */
+public final class DefaultTrustEnvironment implements TrustEnvironment, AutoCloseable {
+
+    private final TrustSettings settings;
+    private final RunningBackend backend;
+    private final KubernetesClient kube;
+    private final TrustSetup.Result setup;
+    private final DefaultVaultSession root;
+    private final io.github.jopenlibs.vault.Vault anonymous;
+
+    private DefaultTrustEnvironment(TrustSettings settings, RunningBackend backend, KubernetesClient kube,
+                                    TrustSetup.Result setup) {
+        this.settings = settings;
+        this.backend = backend;
+        this.kube = kube;
+        this.setup = setup;
+        this.root = new DefaultVaultSession(backend.vault().address(), setup.rootToken(), null, List.of("root"));
+        this.anonymous = VaultApi.plainClient(backend.vault().address(), null);
+    }
+
+    /**
+     * Start the backend the settings name and run the trust setup on it. On failure, everything started is
+     * stopped before the exception propagates.
+     */
+    public static DefaultTrustEnvironment start(TrustSettings settings) {
+        long started = System.nanoTime();
+        Deadline deadline = Deadline.in(settings.startupTimeout());
+        RunningBackend backend = startBackend(settings, deadline);
+        KubernetesClient kube = null;
+        try {
+            kube = new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
+            TrustSetup.Result result = new TrustSetup(settings, backend, kube, Deadline.in(settings.startupTimeout()))
+                    .run();
+            Progress.say("environment ready in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms: "
+                    + backend + ", issuer " + result.discoveryDocument().get("issuer"));
+            return new DefaultTrustEnvironment(settings, backend, kube, result);
+        } catch (RuntimeException | Error e) {
+            if (kube != null) {
+                kube.close();
+            }
+            try {
+                backend.close();
+            } catch (RuntimeException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
+        }
+    }
+
+    private static RunningBackend startBackend(TrustSettings settings, Deadline deadline) {
+        return switch (settings.backend()) {
+            case LOCAL, AUTO, DEFAULT -> LocalBackend.start(settings, deadline);
+            case K3S -> throw new VaultK8sTrustException("The k3s backend is not available in this version of "
+                    + "vault-k8s-trust. Use backend = Backend.LOCAL (or -Dvaultk8s.backend=local).");
+        };
+    }
+
+    /** Return the settings this environment was started with. */
+    public TrustSettings settings() {
+        return settings;
+    }
+
+    /** Return the running backend. */
+    public RunningBackend runningBackend() {
+        return backend;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend.kind();
+    }
+
+    @Override
+    public String issuer() {
+        return backend.cluster().issuer();
+    }
+
+    @Override
+    public Map<String, Object> discoveryDocument() {
+        return setup.discoveryDocument();
+    }
+
+    @Override
+    public String caPem() {
+        return backend.cluster().caPem();
+    }
+
+    @Override
+    public String apiServerUrl() {
+        return backend.cluster().apiServerUrl();
+    }
+
+    @Override
+    public String vaultAddress() {
+        return backend.vault().address();
+    }
+
+    @Override
+    public String kvPath() {
+        return settings.kvPath();
+    }
+
+    @Override
+    public String authPath() {
+        return settings.authPath();
+    }
+
+    @Override
+    public Set<String> roles() {
+        Set<String> names = new LinkedHashSet<>();
+        settings.roles().forEach(r -> names.add(r.name()));
+        return names;
+    }
+
+    @Override
+    public KubernetesClient newKubernetesClient() {
+        return new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
+    }
+
+    @Override
+    public VaultSession root() {
+        return root;
+    }
+
+    @Override
+    public ServiceAccountJwt mintToken(String namespace, String serviceAccount, String audience) {
+        return mintToken(namespace, serviceAccount, audience, 3600);
+    }
+
+    @Override
+    public ServiceAccountJwt mintToken(String namespace, String serviceAccount, String audience,
+                                       long expirationSeconds) {
+        TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences(audience)
+                .withExpirationSeconds(expirationSeconds).endSpec().build();
+        try {
+            TokenRequest answer = kube.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+                    .tokenRequest(request);
+            return ServiceAccountJwt.parse(answer.getStatus().getToken());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                throw new IllegalArgumentException("Service account " + namespace + "/" + serviceAccount
+                        + " does not exist; configured service accounts: " + settings.serviceAccounts()
+                        + ". Declare it with @K8sServiceAccount(namespace = \"" + namespace + "\", name = \""
+                        + serviceAccount + "\") or a role whose boundSubject names it.", e);
+            }
+            throw new IllegalArgumentException("The TokenRequest for " + namespace + "/" + serviceAccount
+                    + " (audience " + audience + ", " + expirationSeconds + " s) was refused: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public VaultSession login(String role, String jwt) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("role", role);
+        body.put("jwt", jwt);
+        String path = "auth/" + settings.authPath() + "/login";
+        VaultApi.Answer answer = VaultApi.write(anonymous, path, body);
+        if (!answer.ok()) {
+            throw loginRejected(role, jwt, path, answer);
+        }
+        List<String> policies = new ArrayList<>();
+        answer.body().path("auth").path("policies").forEach(p -> policies.add(p.asText()));
+        String token = answer.body().path("auth").path("client_token").asText(null);
+        if (token == null) {
+            throw new VaultK8sTrustException("Vault answered " + path + " without auth.client_token");
+        }
+        return new DefaultVaultSession(vaultAddress(), token, role, policies);
+    }
+
+    @Override
+    public VaultSession login(String role) {
+        RoleSpec spec = requireRole(role, "login(\"" + role + "\")");
+        ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
+                "Role \"" + role + "\" binds subject \"" + spec.boundSubject() + "\", which names no service account; "
+                        + "mint a token yourself and call login(role, jwt)."));
+        return login(role, mintToken(sa.namespace(), sa.name(), spec.boundAudiences().get(0)).raw());
+    }
+
+    /** Return the role, or throw naming it and listing the configured roles. */
+    public RoleSpec requireRole(String role, String where) {
+        return settings.role(role).orElseThrow(() -> new IllegalArgumentException(where + ": unknown role \"" + role
+                + "\"; configured roles: " + roles() + ". Declare it with @VaultK8sTrust(roles = @JwtRole(name = \""
+                + role + "\", ...))."));
+    }
+
+    private VaultLoginException loginRejected(String role, String jwt, String path, VaultApi.Answer answer) {
+        StringBuilder message = new StringBuilder("Vault rejected the login at ").append(path).append(" with role \"")
+                .append(role).append("\" (HTTP ").append(answer.status()).append("): ")
+                .append(String.join("; ", answer.errors()));
+        try {
+            ServiceAccountJwt token = ServiceAccountJwt.parse(jwt);
+            message.append("\n  token:  sub=").append(token.subject()).append(", aud=").append(token.audience())
+                    .append(", iss=").append(token.issuer()).append(", exp=").append(token.expiresAt());
+        } catch (IllegalArgumentException notAJwt) {
+            message.append("\n  token:  not a JWT");
+        }
+        settings.role(role).ifPresent(r -> message.append("\n  role:   bound_subject=").append(r.boundSubject())
+                .append(", bound_audiences=").append(r.boundAudiences()).append(", bound_issuer=").append(issuer()));
+        return new VaultLoginException(message.toString(), role, answer.status(), answer.errors(), null);
+    }
+
+    /** Stop everything; idempotent. */
+    @Override
+    public void close() {
+        try {
+            kube.close();
+        } finally {
+            backend.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TrustEnvironment[" + backend + "]";
+    }
+}

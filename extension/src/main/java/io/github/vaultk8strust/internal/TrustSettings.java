@@ -1,0 +1,87 @@
+package io.github.vaultk8strust.internal;
+
+import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.VaultMode;
+import io.github.vaultk8strust.internal.local.ServerBinary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The resolved, validated configuration of one environment. Immutable; also the key under which environments
+ * are shared, so two test classes with equal settings share one environment.
+ */
+public record TrustSettings(
+        Backend backend,
+        VaultMode vaultMode,
+        Duration startupTimeout,
+        String kvPath,
+        String authPath,
+        String defaultRole,
+        List<RoleSpec> roles,
+        List<PolicySpec> policies,
+        List<ServiceAccountSpec> serviceAccounts,
+        List<String> namespaces,
+        LocalOptions local) {
+
+    public TrustSettings {
+        roles = List.copyOf(roles);
+        policies = List.copyOf(policies);
+        serviceAccounts = List.copyOf(serviceAccounts);
+        namespaces = List.copyOf(namespaces);
+    }
+
+    /** Return the role with this name. */
+    public Optional<RoleSpec> role(String name) {
+        return roles.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /** A JWT role as written to {@code auth/<path>/role/<name>}. */
+    public record RoleSpec(String name, String boundSubject, List<String> boundAudiences, String userClaim,
+                           List<String> policies, String ttl) {
+
+        private static final Pattern SA_SUBJECT = Pattern.compile("system:serviceaccount:([^:]+):([^:]+)");
+
+        public RoleSpec {
+            boundAudiences = List.copyOf(boundAudiences);
+            policies = List.copyOf(policies);
+        }
+
+        /** Return the service account named by a {@code system:serviceaccount:<ns>:<name>} bound subject. */
+        public Optional<ServiceAccountSpec> boundServiceAccount() {
+            Matcher m = SA_SUBJECT.matcher(boundSubject);
+            return m.matches() ? Optional.of(new ServiceAccountSpec(m.group(1), m.group(2))) : Optional.empty();
+        }
+    }
+
+    /** A Vault ACL policy; {@code origin} says where the HCL came from, for error messages. */
+    public record PolicySpec(String name, String hcl, String origin) {
+    }
+
+    /** A Kubernetes service account. */
+    public record ServiceAccountSpec(String namespace, String name) {
+
+        /** Return the token subject of this service account. */
+        public String subject() {
+            return "system:serviceaccount:" + namespace + ":" + name;
+        }
+
+        @Override
+        public String toString() {
+            return namespace + "/" + name;
+        }
+    }
+
+    /** Where the local backend finds its server binaries. */
+    public record LocalOptions(Map<ServerBinary, Path> explicitBinaries, Path cacheDir, boolean download,
+                               boolean build) {
+
+        public LocalOptions {
+            explicitBinaries = Map.copyOf(explicitBinaries);
+        }
+    }
+}

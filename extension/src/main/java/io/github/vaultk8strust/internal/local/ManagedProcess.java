@@ -1,0 +1,230 @@
+package io.github.vaultk8strust.internal.local;
+
+import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.internal.Deadline;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A server process started by the library: its output goes to a log file (with secrets masked), start-up is
+ * watched so that a dying server fails at once with the tail of its log, and it is stopped on {@link #close()} or,
+ * as a last resort, when the JVM exits.
+ */
+public final class ManagedProcess implements AutoCloseable {
+
+    /** Lines that would reveal a root token or unseal key (Vault's dev mode prints both). */
+    private static final Pattern SECRET_LINE =
+            Pattern.compile("(?i).*(root token|unseal key|root_token|keys_base64)\\s*[:=].*");
+    private static final Set<ManagedProcess> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ManagedProcess::close),
+                "vault-k8s-trust-process-reaper"));
+    }
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final Thread pump;
+    private final Deque<String> tail = new ArrayDeque<>();
+
+    private ManagedProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.pump = new Thread(this::pump, "vault-k8s-trust-log-" + name);
+        this.pump.setDaemon(true);
+        this.pump.start();
+    }
+
+    /** Start {@code command} with a clean environment plus {@code env}, logging to {@code log}. */
+    public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path workDir,
+                                       Path log) {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        // The servers must not pick up the developer's own Vault or Kubernetes settings (VAULT_ADDR, VAULT_TOKEN,
+        // KUBECONFIG, ...), nor write into their home directory.
+        builder.environment().keySet().removeIf(k -> k.startsWith("VAULT_") || k.startsWith("BAO_")
+                || k.startsWith("ETCD_") || k.equals("KUBECONFIG"));
+        builder.environment().put("HOME", workDir.toString());
+        builder.environment().putAll(env);
+        try {
+            ManagedProcess managed = new ManagedProcess(name, builder.start(), log);
+            LIVE.add(managed);
+            return managed;
+        } catch (IOException e) {
+            throw new VaultK8sTrustException("Cannot start " + name + " (" + command.get(0) + "): " + e.getMessage()
+                    + ". Check that the binary exists and is executable for this user and platform.", e);
+        }
+    }
+
+    private void pump() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+             BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String safe = SECRET_LINE.matcher(line).matches() ? "<line hidden by vault-k8s-trust: it holds a secret>"
+                        : line;
+                out.write(safe);
+                out.newLine();
+                out.flush();
+                synchronized (tail) {
+                    tail.addLast(safe);
+                    if (tail.size() > 200) {
+                        tail.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // The process ended or its log directory was deleted on close: nothing more to record.
+        }
+    }
+
+    /** Return the server's name, e.g. {@code kube-apiserver}. */
+    public String name() {
+        return name;
+    }
+
+    /** Return the log file. */
+    public Path log() {
+        return log;
+    }
+
+    /** Return whether the process still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Return the process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Return the last {@code lines} lines of output, secrets masked. */
+    public String logTail(int lines) {
+        List<String> copy;
+        synchronized (tail) {
+            copy = new ArrayList<>(tail);
+        }
+        List<String> last = copy.subList(Math.max(0, copy.size() - lines), copy.size());
+        return last.isEmpty() ? "    (no output)" : "    " + String.join("\n    ", last);
+    }
+
+    /**
+     * Wait until {@code probe} answers null (ready) within the deadline. The probe returns a short description
+     * of why the server is not ready yet; it is repeated in the error when time runs out.
+     *
+     * @throws VaultK8sTrustException when the process exits or the deadline passes, with the log tail
+     */
+    public void awaitReady(Deadline deadline, String what, Supplier<String> probe) {
+        AtomicReference<String> lastProblem = new AtomicReference<>("not probed yet");
+        try {
+            Awaitility.await(name + " " + what)
+                    .atMost(deadline.remaining().plusMillis(1))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50))
+                    .pollInSameThread()
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw exited();
+                        }
+                        String problem;
+                        try {
+                            problem = probe.get();
+                        } catch (RuntimeException e) {
+                            problem = e.toString();
+                        }
+                        lastProblem.set(problem);
+                        return problem == null;
+                    });
+        } catch (ConditionTimeoutException e) {
+            if (!process.isAlive()) {
+                throw exited();
+            }
+            throw new VaultK8sTrustException(name + " did not become ready (" + what + ") within the start-up budget of "
+                    + deadline.budget().toSeconds() + " s; last check: " + lastProblem.get()
+                    + ". The machine may be overloaded, or the server is stuck: see its log " + log
+                    + ". Raise the budget with @VaultK8sTrust(startupTimeout = \"...\") or vaultk8s.startup.timeout.\n"
+                    + "Last lines of its log:\n" + logTail(30));
+        }
+    }
+
+    private VaultK8sTrustException exited() {
+        try {
+            pump.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new VaultK8sTrustException(name + " exited with code " + process.exitValue()
+                + " during start-up. The cause is usually in its last log lines (a port taken by another "
+                + "process, a bad flag for this version, a binary for another platform):\n" + logTail(30));
+    }
+
+    /** Stop the process (SIGTERM, then SIGKILL after 10 s), and its children. Idempotent. */
+    @Override
+    public void close() {
+        LIVE.remove(this);
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        try {
+            pump.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ")";
+    }
+
+    /** Delete a directory tree, ignoring files that are already gone. */
+    public static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new VaultK8sTrustException("Cannot delete the environment's temporary directory " + root + ": " + e
+                    + ". Delete it by hand.", e);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+path "kvv2/data/apps/*" {
+    capabilities = ["read"]
+}
