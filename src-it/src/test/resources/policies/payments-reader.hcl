@@ -1,8 +1,8 @@
 # Read-only access for the payments team's workloads.
-path "kvv2/data/payments/*" {
+path "secrets/data/payments/*" {
   capabilities = ["read"]
 }
 
-path "kvv2/metadata/payments/*" {
+path "secrets/metadata/payments/*" {
   capabilities = ["list"]
 }

@@ -60,7 +60,9 @@ class CustomTrustTest {
         assertThat(writer.logical().write("secrets/payments/api-key", Map.of("value", "s3cr3t"))
                 .getRestResponse().getStatus()).isEqualTo(200);
 
-        assertThat(reader.logical().read("secrets/payments/api-key").getData()).containsEntry("value", "s3cr3t");
+        var read = reader.logical().read("secrets/payments/api-key");
+        assertThat(read.getRestResponse().getStatus()).isEqualTo(200);
+        assertThat(read.getData()).containsEntry("value", "s3cr3t");
         assertThat(reader.logical().write("secrets/payments/api-key", Map.of("value", "changed"))
                 .getRestResponse().getStatus()).isEqualTo(403);
     }

@@ -49,7 +49,7 @@ class InjectablesTest {
         assertThat(environment.authPath()).isEqualTo("jwt");
 
         // Vault reads discovery without credentials: so must anyone.
-        HttpResponse<String> anonymous = HttpClient.newBuilder()
+        HttpResponse<String> anonymous = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .sslContext(io.github.vaultk8strust.internal.local.LocalBackend.trusting(environment.caPem())).build()
                 .send(HttpRequest.newBuilder(URI.create(environment.apiServerUrl() + "/.well-known/openid-configuration"))
                         .build(), HttpResponse.BodyHandlers.ofString());
