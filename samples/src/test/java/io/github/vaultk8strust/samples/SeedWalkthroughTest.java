@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.samples;
 
+// tag::seed[]
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.jopenlibs.vault.Vault;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * Vault initialised and unsealed, KV v2 at {@code kvv2}, the {@code jwt} auth method trusting the cluster,
  * role {@code k8s-dev}, policy {@code k8s-dev-writer} and service account {@code vault-writer}.
  */
-// tag::seed[]
 @VaultK8sTrust
 class SeedWalkthroughTest {
 
