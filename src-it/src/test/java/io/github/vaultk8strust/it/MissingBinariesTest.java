@@ -10,6 +10,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.VaultK8sTrust;
+import io.github.vaultk8strust.internal.local.DownloadSpec;
 import io.github.vaultk8strust.internal.local.MissingServerBinaryException;
 import io.github.vaultk8strust.internal.local.ServerBinaries;
 import io.github.vaultk8strust.internal.local.ServerBinary;
@@ -122,8 +123,18 @@ class MissingBinariesTest {
                         + "OpenBao bao binary",
                 "point KUBEBUILDER_ASSETS at an envtest asset directory holding etcd and kube-apiserver",
                 "put etcd, kube-apiserver, bao or vault on PATH",
-                "Go 1.26 or later",
-                cache.resolve("bin").toString());
+                "allow building from Go modules (switched off now: set vaultk8s.local.build=true or the environment "
+                        + "variable VAULTK8S_LOCAL_BUILD=true) with Go 1.26 or later on PATH",
+                "builds the pinned versions once into " + cache.resolve("bin"));
+        List<String> downloadable = Arrays.stream(ServerBinary.values())
+                .filter(b -> DownloadSpec.official(b, DownloadSpec.currentOs(), DownloadSpec.currentArch()).isPresent())
+                .map(ServerBinary::id).toList();
+        if (!downloadable.isEmpty()) {
+            assertThat(message).contains("allow downloading the official " + String.join(", ", downloadable)
+                    + (downloadable.size() == 1 ? " release" : " releases") + " (switched off now): set "
+                    + "vaultk8s.local.download=true or the environment variable VAULTK8S_LOCAL_DOWNLOAD=true; "
+                    + "vault-k8s-trust then downloads them once into " + cache.resolve("bin"));
+        }
 
         // Nothing started, nothing created: not in the cache, not in the temp directory.
         try (Stream<Path> inCache = Files.list(cache)) {
