@@ -87,7 +87,10 @@ class BrokenServerTest {
         Throwable failure = classFailure(run.results(), BrokenApiServerFixture.class);
         assertThat(failure).isExactlyInstanceOf(VaultK8sTrustException.class)
                 .hasMessageContaining("kube-apiserver did not become ready (answering GET /readyz) within the "
-                        + "start-up budget of 3 s")
+                        + "start-up budget of 3 s; last check: connection refused (nothing listens on its port yet)")
+                // The environment directory, and the log file in it, are deleted: the message must not send the
+                // reader there.
+                .hasMessageNotContaining(ItSupport.ENV_DIR_PREFIX)
                 .hasMessageContaining("startupTimeout")
                 .hasMessageContaining(VaultK8sTrust.STARTUP_TIMEOUT_KEY);
         // The stand-in exec'ed into `sleep 300`, keeping its pid: that sleep was stopped.
