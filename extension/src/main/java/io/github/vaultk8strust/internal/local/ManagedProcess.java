@@ -7,6 +7,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,7 +153,7 @@ public final class ManagedProcess implements AutoCloseable {
                         try {
                             problem = probe.get();
                         } catch (RuntimeException e) {
-                            problem = e.toString();
+                            problem = describe(e);
                         }
                         lastProblem.set(problem);
                         return problem == null;
@@ -163,10 +164,21 @@ public final class ManagedProcess implements AutoCloseable {
             }
             throw new VaultK8sTrustException(name + " did not become ready (" + what + ") within the start-up budget of "
                     + deadline.budget().toSeconds() + " s; last check: " + lastProblem.get()
-                    + ". The machine may be overloaded, or the server is stuck: see its log " + log
-                    + ". Raise the budget with @VaultK8sTrust(startupTimeout = \"...\") or vaultk8s.startup.timeout.\n"
+                    + ". The machine may be overloaded, or the server is stuck (see its last log lines below; the log "
+                    + "file itself is deleted with the environment). Raise the budget with "
+                    + "@VaultK8sTrust(startupTimeout = \"...\") or vaultk8s.startup.timeout.\n"
                     + "Last lines of its log:\n" + logTail(30));
         }
+    }
+
+    /** Describe why a readiness probe failed; a refused connection just means the port is not open yet. */
+    private static String describe(RuntimeException e) {
+        Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof ConnectException) {
+            return cause.getMessage() == null ? "connection refused (nothing listens on its port yet)"
+                    : "cannot connect: " + cause.getMessage();
+        }
+        return cause.toString();
     }
 
     private VaultK8sTrustException exited() {

@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.internal.local;
 
+import io.github.vaultk8strust.VaultK8sTrust;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -857,11 +858,27 @@ public final class ServerBinaries {
         text.append("  - put ").append(missing.keySet().stream().map(ServerBinary::executableNamesText)
                 .collect(Collectors.joining(", "))).append(" on PATH").append(nl);
         Path binDir = sources.cacheDir().toAbsolutePath().resolve("bin");
-        text.append("  - ").append(sources.build() ? "install" : "allow building from Go modules (switched off now) with")
+        List<ServerBinary> downloadable = missing.keySet().stream().filter(sources.downloads()::containsKey).toList();
+        if (!sources.download() && !downloadable.isEmpty()) {
+            text.append("  - allow downloading the official ")
+                    .append(downloadable.stream().map(ServerBinary::id).collect(Collectors.joining(", ")))
+                    .append(downloadable.size() == 1 ? " release" : " releases").append(" (switched off now): set ")
+                    .append(switchOn(VaultK8sTrust.DOWNLOAD_KEY)).append("; vault-k8s-trust then downloads them once")
+                    .append(" into ").append(binDir).append(", checked against their published SHA-256").append(nl);
+        }
+        text.append("  - ").append(sources.build() ? "install"
+                        : "allow building from Go modules (switched off now: set " + switchOn(VaultK8sTrust.BUILD_KEY)
+                                + ") with")
                 .append(" Go 1.26 or later on PATH (https://go.dev/dl/): vault-k8s-trust then builds the pinned versions once")
                 .append(" into ").append(binDir).append(" and reuses them (a cold build of kube-apiserver or vault takes")
                 .append(" 10–30 minutes on 2 cores)").append(nl);
         return text.toString();
+    }
+
+    /** Say how to set a boolean setting to true, e.g. {@code vaultk8s.local.build=true or VAULTK8S_LOCAL_BUILD=true}. */
+    private static String switchOn(String key) {
+        String envVar = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return key + "=true or the environment variable " + envVar + "=true";
     }
 
     private static String wantedBinary(ServerBinary binary) {

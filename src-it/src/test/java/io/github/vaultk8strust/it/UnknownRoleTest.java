@@ -1,0 +1,52 @@
+package io.github.vaultk8strust.it;
+
+import static io.github.vaultk8strust.it.ItSupport.jupiter;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import io.github.jopenlibs.vault.Vault;
+import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.VaultK8sTrust;
+import io.github.vaultk8strust.VaultLogin;
+import io.github.vaultk8strust.VaultMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** A login with a role the environment does not declare fails that one test, naming the role and the choices. */
+class UnknownRoleTest {
+
+    @VaultK8sTrust(backend = Backend.LOCAL, vaultMode = VaultMode.DEV)
+    static class UnknownRoleFixture {
+        @Test
+        void unknownRole(@VaultLogin(role = "nope") Vault vault) {
+        }
+
+        @Test
+        void seedRole(@VaultLogin Vault vault) {
+        }
+    }
+
+    @Test
+    void anUnknownRoleFailsParameterResolutionAndListsTheConfiguredRoles() {
+        EngineExecutionResults results = jupiter().selectors(selectClass(UnknownRoleFixture.class)).execute();
+
+        results.containerEvents().assertStatistics(stats -> stats.failed(0));
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+        results.testEvents().assertThatEvents()
+                .haveExactly(1, event(test("unknownRole"), finishedWithFailure(
+                        instanceOf(ParameterResolutionException.class),
+                        message("Parameter 'vault' of UnknownRoleFixture.unknownRole: @VaultLogin(role = \"nope\") "
+                                + "names no configured role; configured roles: [k8s-dev]. Declare it with "
+                                + "@VaultK8sTrust(roles = @JwtRole(name = \"nope\", ...)) or fix the name."))))
+                // The environment itself is fine: the seed role logs in.
+                .haveExactly(1, event(test("seedRole"), finishedSuccessfully()));
+        assertThat(results.testEvents().failed().count()).isEqualTo(1);
+    }
+}
