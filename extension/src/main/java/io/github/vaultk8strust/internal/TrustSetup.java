@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -63,17 +65,45 @@ public final class TrustSetup {
 
     /** Run every step; a failed step raises {@link VaultK8sTrustException} naming it, with the server's message. */
     public Result run() {
-        Map<String, Object> discovery = checkDiscovery();
-        bindAnonymousDiscovery();
-        createNamespacesAndServiceAccounts();
-        String root = initialiseVault();
+        // The Vault steps that do not need the cluster run beside the Kubernetes steps: the first auth mount after
+        // unsealing alone takes a few hundred milliseconds.
+        CompletableFuture<String> vaultSide = CompletableFuture.supplyAsync(() -> {
+            String root = initialiseVault();
+            Vault vault = VaultApi.plainClient(backend.vault().address(), root);
+            mountKv(vault);
+            enableJwtAuth(vault);
+            writePolicies(vault);
+            return root;
+        });
+        Map<String, Object> discovery;
+        try {
+            discovery = checkDiscovery();
+            bindAnonymousDiscovery();
+            createNamespacesAndServiceAccounts();
+        } catch (RuntimeException e) {
+            // Let the Vault side finish (or fail) before the caller stops the servers under it.
+            vaultSide.handle((root, failure) -> null).join();
+            throw e;
+        }
+        String root = joinVaultSide(vaultSide);
         Vault vault = VaultApi.plainClient(backend.vault().address(), root);
-        mountKv(vault);
-        enableJwtAuth(vault);
-        writePolicies(vault);
         configureJwtAuth(vault);
         writeRoles(vault);
         return new Result(root, discovery);
+    }
+
+    private static String joinVaultSide(CompletableFuture<String> vaultSide) {
+        try {
+            return vaultSide.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     // 1. "kubectl get --raw /.well-known/openid-configuration"

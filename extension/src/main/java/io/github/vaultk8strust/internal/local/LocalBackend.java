@@ -333,6 +333,8 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     @Override
     public void close() {
         RuntimeException failure = null;
+        // Signal all first, then wait: the servers shut down in parallel instead of one after another.
+        processes.forEach(ManagedProcess::signalStop);
         for (int i = processes.size() - 1; i >= 0; i--) {
             try {
                 processes.get(i).close();

@@ -192,6 +192,13 @@ public final class ManagedProcess implements AutoCloseable {
                 + "process, a bad flag for this version, a binary for another platform):\n" + logTail(30));
     }
 
+    /** Ask the process to stop (SIGTERM) without waiting, so that several servers can shut down together. */
+    public void signalStop() {
+        if (process.isAlive()) {
+            process.destroy();
+        }
+    }
+
     /** Stop the process (SIGTERM, then SIGKILL after 10 s), and its children. Idempotent. */
     @Override
     public void close() {

@@ -655,7 +655,7 @@ public final class ServerBinaries {
     private static String coldBuildTime(ServerBinary binary) {
         return binary == ServerBinary.ETCD
                 ? "a cold build takes 1–2 minutes on 2 cores"
-                : "a cold build takes 10–30 minutes on 2 cores";
+                : "a cold build takes 3–10 minutes on 2 cores";
     }
 
     private static void copyModule(ServerBinary binary, Path module) throws IOException {
@@ -871,7 +871,7 @@ public final class ServerBinaries {
                                 + ") with")
                 .append(" Go 1.26 or later on PATH (https://go.dev/dl/): vault-k8s-trust then builds the pinned versions once")
                 .append(" into ").append(binDir).append(" and reuses them (a cold build of kube-apiserver or vault takes")
-                .append(" 10–30 minutes on 2 cores)").append(nl);
+                .append(" 3–10 minutes on 2 cores)").append(nl);
         return text.toString();
     }
 
