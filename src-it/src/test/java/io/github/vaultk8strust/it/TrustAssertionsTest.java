@@ -1,0 +1,67 @@
+package io.github.vaultk8strust.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.jopenlibs.vault.Vault;
+import io.github.jopenlibs.vault.VaultException;
+import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.Capability;
+import io.github.vaultk8strust.TrustAssertions;
+import io.github.vaultk8strust.VaultK8sTrust;
+import io.github.vaultk8strust.VaultLogin;
+import io.github.vaultk8strust.VaultRoot;
+import io.github.vaultk8strust.VaultSession;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Capability assertions on a real token: passes, failure messages, and that no probe changes a secret. */
+@VaultK8sTrust(backend = Backend.LOCAL)
+class TrustAssertionsTest {
+
+    @Test
+    void theSeedPolicyHoldsAndNoProbeWritesAnything(@VaultLogin(role = "k8s-dev") VaultSession workload,
+                                                    @VaultRoot Vault root) throws VaultException {
+        root.logical().write("kvv2/k8s-dev/untouched", Map.of("v", "1"));
+
+        TrustAssertions.assertThat(workload)
+                .mayAll("kvv2/data/k8s-dev/untouched", Capability.CREATE, Capability.READ, Capability.UPDATE,
+                        Capability.PATCH, Capability.DELETE)
+                .may("list", "kvv2/metadata/k8s-dev")
+                .mayNot("sudo", "kvv2/data/k8s-dev/untouched")
+                .mayNone("kvv2/data/some-secret")
+                .mayNone("sys/mounts/kvv2");
+
+        var after = root.logical().read("kvv2/k8s-dev/untouched");
+        assertThat(after.getData()).containsExactly(Map.entry("v", "1"));
+        assertThat(after.getDataMetadata().getVersion()).isEqualTo(1L);
+        assertThat(root.logical().read("kvv2/some-secret").getRestResponse().getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void aWrongMayNamesPoliciesCapabilitiesAndPath(@VaultLogin(role = "k8s-dev") VaultSession workload) {
+        assertThatThrownBy(() -> TrustAssertions.assertThat(workload).may("update", "kvv2/data/other"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("k8s-dev may update kvv2/data/other: expected allow, but sys/capabilities-self denies it\n"
+                        + "  path tested:  kvv2/data/other\n"
+                        + "  capabilities: [deny] (sys/capabilities-self)\n"
+                        + "  policies:     [default, k8s-dev-writer]\n"
+                        + "  real request: not sent");
+    }
+
+    @Test
+    void aWrongMayNotNamesTheCapabilitiesGranted(@VaultLogin(role = "k8s-dev") VaultSession workload) {
+        assertThatThrownBy(() -> TrustAssertions.assertThat(workload).mayNot("read", "kvv2/data/k8s-dev/foo"))
+                .hasMessageStartingWith("k8s-dev may not read kvv2/data/k8s-dev/foo: expected deny, but "
+                        + "sys/capabilities-self allows it\n")
+                .hasMessageContaining("  capabilities: [create, delete, patch, read, update]");
+    }
+
+    @Test
+    void unknownCapabilitiesAreRefused(@VaultLogin(role = "k8s-dev") VaultSession workload) {
+        assertThatThrownBy(() -> TrustAssertions.assertThat(workload).may("write", "kvv2/data/k8s-dev/foo"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown capability \"write\"; valid capabilities: create, read, update, patch, delete, "
+                        + "list, sudo");
+    }
+}
