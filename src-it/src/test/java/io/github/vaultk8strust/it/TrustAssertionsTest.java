@@ -12,6 +12,7 @@ import io.github.vaultk8strust.VaultK8sTrust;
 import io.github.vaultk8strust.VaultLogin;
 import io.github.vaultk8strust.VaultRoot;
 import io.github.vaultk8strust.VaultSession;
+import io.github.vaultk8strust.internal.CapabilityProbe;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,23 @@ class TrustAssertionsTest {
                 .hasMessageStartingWith("k8s-dev may not read kvv2/data/k8s-dev/foo: expected deny, but "
                         + "sys/capabilities-self allows it\n")
                 .hasMessageContaining("  capabilities: [create, delete, patch, read, update]");
+    }
+
+    @Test
+    void realRequestsBackTheCapabilityCheck(@VaultLogin(role = "k8s-dev") VaultSession workload) {
+        assertThat(CapabilityProbe.check(workload, Capability.READ, "kvv2/data/k8s-dev/nothing-here", true).request())
+                .startsWith("GET kvv2/data/k8s-dev/nothing-here -> HTTP 404");
+        assertThat(CapabilityProbe.check(workload, Capability.READ, "kvv2/data/some-secret", false).request())
+                .startsWith("GET kvv2/data/some-secret -> HTTP 403").contains("permission denied");
+        assertThat(CapabilityProbe.check(workload, Capability.LIST, "kvv2/data/k8s-dev", false).request())
+                .startsWith("LIST kvv2/data/k8s-dev -> HTTP 403");
+        assertThat(CapabilityProbe.check(workload, Capability.UPDATE, "kvv2/data/other", false).request())
+                .startsWith("POST (KV v2 write) kvv2/data/other -> HTTP 403");
+        assertThat(CapabilityProbe.check(workload, Capability.DELETE, "kvv2/metadata/k8s-dev/foo", false).request())
+                .startsWith("DELETE kvv2/metadata/k8s-dev/foo -> HTTP 403");
+        // Allowed writes are checked through sys/capabilities-self only: a check never changes a secret.
+        assertThat(CapabilityProbe.check(workload, Capability.CREATE, "kvv2/data/k8s-dev/foo", true).request())
+                .isEqualTo("not sent");
     }
 
     @Test
