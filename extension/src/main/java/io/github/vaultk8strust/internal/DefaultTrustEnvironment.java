@@ -208,19 +208,19 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
     }
 
     private VaultLoginException loginRejected(String role, String jwt, String path, VaultApi.Answer answer) {
+        LoginDiagnosis.Result diagnosis = LoginDiagnosis.diagnose(jwt, LoginDiagnostics.binding(root.api(),
+                settings.authPath(), role), LoginDiagnostics.clusterKeys(kube), java.time.Instant.now());
         StringBuilder message = new StringBuilder("Vault rejected the login at ").append(path).append(" with role \"")
                 .append(role).append("\" (HTTP ").append(answer.status()).append("): ")
                 .append(String.join("; ", answer.errors()));
-        try {
-            ServiceAccountJwt token = ServiceAccountJwt.parse(jwt);
-            message.append("\n  token:  sub=").append(token.subject()).append(", aud=").append(token.audience())
-                    .append(", iss=").append(token.issuer()).append(", exp=").append(token.expiresAt());
-        } catch (IllegalArgumentException notAJwt) {
-            message.append("\n  token:  not a JWT");
+        diagnosis.mismatches().forEach(m -> message.append("\n  mismatch: ").append(m));
+        if (diagnosis.mismatches().isEmpty()) {
+            message.append("\n  mismatch: none found by comparing token and role; Vault's reason above is the authority");
         }
-        settings.role(role).ifPresent(r -> message.append("\n  role:   bound_subject=").append(r.boundSubject())
-                .append(", bound_audiences=").append(r.boundAudiences()).append(", bound_issuer=").append(issuer()));
-        return new VaultLoginException(message.toString(), role, answer.status(), answer.errors(), null);
+        message.append("\n  token:  ").append(diagnosis.token());
+        message.append("\n  role:   ").append(diagnosis.role());
+        return new VaultLoginException(message.toString(), role, answer.status(), answer.errors(),
+                diagnosis.mismatches(), null);
     }
 
     /** Stop everything; idempotent. */

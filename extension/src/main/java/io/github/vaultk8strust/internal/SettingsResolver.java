@@ -1,6 +1,9 @@
 package io.github.vaultk8strust.internal;
 
 import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.BoundClaimsType;
+import io.github.vaultk8strust.Claim;
+import io.github.vaultk8strust.ClaimMapping;
 import io.github.vaultk8strust.JwtRole;
 import io.github.vaultk8strust.K8sServiceAccount;
 import io.github.vaultk8strust.VaultK8sTrust;
@@ -21,6 +24,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -215,10 +219,14 @@ public final class SettingsResolver {
     private RoleSpec role(JwtRole role) {
         String where = "@JwtRole(name = \"" + role.name() + "\")";
         requireVaultName(where, "name", role.name());
-        if (role.boundSubject().isBlank()) {
-            throw misuse(where + ": boundSubject = \"" + role.boundSubject() + "\" is empty; a jwt role must bind the "
-                    + "subject, e.g. boundSubject = \"system:serviceaccount:<namespace>:<service-account>\"");
+        if (role.boundSubject().isBlank() && role.boundClaims().length == 0) {
+            throw misuse(where + ": boundSubject = \"" + role.boundSubject() + "\" is empty and no boundClaims are "
+                    + "given; a jwt role must bind the subject, e.g. boundSubject = "
+                    + "\"system:serviceaccount:<namespace>:<service-account>\", or claims, e.g. boundClaims = "
+                    + "@Claim(name = \"/kubernetes.io/namespace\", value = \"payments\")");
         }
+        Map<String, List<String>> boundClaims = boundClaims(where, role);
+        Map<String, String> claimMappings = claimMappings(where, role);
         if (role.boundAudiences().length == 0 || Arrays.stream(role.boundAudiences()).anyMatch(String::isBlank)) {
             throw misuse(where + ": boundAudiences = " + Arrays.stream(role.boundAudiences())
                     .map(a -> "\"" + a + "\"").collect(Collectors.joining(", ", "{", "}"))
@@ -236,12 +244,75 @@ public final class SettingsResolver {
             requireVaultName(where, "policies", p);
         }
         RoleSpec spec = new RoleSpec(role.name(), role.boundSubject(), List.of(role.boundAudiences()),
-                role.userClaim(), List.of(role.policies()), role.ttl());
+                role.userClaim(), List.of(role.policies()), role.ttl(), boundClaims,
+                role.boundClaimsType().name().toLowerCase(Locale.ROOT), claimMappings);
         spec.boundServiceAccount().ifPresent(sa -> {
             namespace(where + " boundSubject namespace", sa.namespace());
             serviceAccountName(where + " boundSubject service account", sa.name());
         });
         return spec;
+    }
+
+    private static Map<String, List<String>> boundClaims(String where, JwtRole role) {
+        if (role.boundClaimsType() == BoundClaimsType.GLOB && role.boundClaims().length == 0) {
+            throw misuse(where + ": boundClaimsType = GLOB but no boundClaims are given; add boundClaims = "
+                    + "@Claim(name = \"...\", value = \"...*\") or drop boundClaimsType");
+        }
+        Map<String, List<String>> claims = new LinkedHashMap<>();
+        for (Claim claim : role.boundClaims()) {
+            String what = where + ": boundClaims @Claim(name = \"" + claim.name() + "\")";
+            claimName(what, "name", claim.name());
+            if (claim.value().length == 0 || Arrays.stream(claim.value()).anyMatch(String::isEmpty)) {
+                throw misuse(what + ": value = " + quoted(claim.value()) + " must list at least one non-empty "
+                        + "value, e.g. value = \"payments\" or value = {\"payments\", \"billing\"}");
+            }
+            if (claims.put(claim.name(), List.of(claim.value())) != null) {
+                throw misuse(what + " is declared twice; list all accepted values in one @Claim, e.g. value = "
+                        + "{\"a\", \"b\"}");
+            }
+        }
+        return claims;
+    }
+
+    private static Map<String, String> claimMappings(String where, JwtRole role) {
+        Map<String, String> mappings = new LinkedHashMap<>();
+        Set<String> targets = new LinkedHashSet<>();
+        for (ClaimMapping mapping : role.claimMappings()) {
+            String what = where + ": claimMappings @ClaimMapping(claim = \"" + mapping.claim() + "\", metadata = \""
+                    + mapping.metadata() + "\")";
+            claimName(what, "claim", mapping.claim());
+            if (mapping.metadata().isBlank()) {
+                throw misuse(what + ": metadata is empty; name the metadata key, e.g. metadata = \"service_account\"");
+            }
+            if (mapping.metadata().equals("role")) {
+                throw misuse(what + ": Vault reserves the metadata key \"role\" (it holds the role name); choose "
+                        + "another key");
+            }
+            if (!targets.add(mapping.metadata())) {
+                throw misuse(what + ": metadata key \"" + mapping.metadata() + "\" is the target of two mappings; "
+                        + "Vault refuses that");
+            }
+            if (mappings.put(mapping.claim(), mapping.metadata()) != null) {
+                throw misuse(what + ": claim \"" + mapping.claim() + "\" is mapped twice");
+            }
+        }
+        return mappings;
+    }
+
+    /** A top-level claim name or a JSON pointer ({@code /a/b}) without empty segments. */
+    private static void claimName(String where, String attribute, String value) {
+        boolean pointer = value.startsWith("/");
+        boolean valid = !value.isBlank() && value.equals(value.strip())
+                && (!pointer || (value.length() > 1 && !value.endsWith("/") && !value.contains("//")));
+        if (!valid) {
+            throw misuse(where + ": " + attribute + " = \"" + value + "\" is not a claim: give a top-level claim "
+                    + "such as \"sub\", or a JSON pointer without empty segments such as "
+                    + "\"/kubernetes.io/namespace\"");
+        }
+    }
+
+    private static String quoted(String[] values) {
+        return Arrays.stream(values).map(a -> "\"" + a + "\"").collect(Collectors.joining(", ", "{", "}"));
     }
 
     private ServiceAccountSpec serviceAccount(K8sServiceAccount sa) {

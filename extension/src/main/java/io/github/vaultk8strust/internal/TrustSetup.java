@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.json.Json;
+import io.github.jopenlibs.vault.json.JsonArray;
+import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.internal.TrustSettings.PolicySpec;
@@ -315,8 +317,26 @@ public final class TrustSetup {
         for (RoleSpec role : settings.roles()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("role_type", "jwt");
-            body.put("bound_subject", role.boundSubject());
+            if (!role.boundSubject().isEmpty()) {
+                body.put("bound_subject", role.boundSubject());
+            }
             body.put("bound_audiences", String.join(",", role.boundAudiences()));
+            if (!role.boundClaims().isEmpty()) {
+                // Maps go as JSON objects: the driver would send any other Map with toString().
+                JsonObject claims = Json.object();
+                role.boundClaims().forEach((claim, values) -> {
+                    JsonArray array = new JsonArray();
+                    values.forEach(array::add);
+                    claims.add(claim, array);
+                });
+                body.put("bound_claims", claims);
+                body.put("bound_claims_type", role.boundClaimsType());
+            }
+            if (!role.claimMappings().isEmpty()) {
+                JsonObject mappings = Json.object();
+                role.claimMappings().forEach(mappings::add);
+                body.put("claim_mappings", mappings);
+            }
             body.put("user_claim", role.userClaim());
             body.put("policies", String.join(",", role.policies()));
             body.put("ttl", role.ttl());

@@ -24,9 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -269,6 +272,23 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     /** Return the service-account signing key file (PKCS#8 PEM). */
     public Path serviceAccountSigningKey() {
         return pki.serviceAccountKey();
+    }
+
+    @Override
+    public Optional<PrivateKey> serviceAccountPrivateKey() {
+        if (pki == null) {
+            return Optional.empty();
+        }
+        try {
+            String pem = Files.readString(pki.serviceAccountKey(), StandardCharsets.US_ASCII);
+            byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+            return Optional.of(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the service-account signing key " + pki.serviceAccountKey(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The service-account signing key " + pki.serviceAccountKey()
+                    + " is not a PKCS#8 RSA key: " + e, e);
+        }
     }
 
     @Override
