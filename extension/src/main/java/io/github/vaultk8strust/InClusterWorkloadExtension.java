@@ -74,8 +74,14 @@ final class InClusterWorkloadExtension implements ParameterResolver, ExecutionCo
         } catch (IllegalArgumentException e) {
             throw new ParameterResolutionException(where + ": @InClusterWorkload: " + e.getMessage(), e);
         }
+        DefaultTrustEnvironment environment = VaultK8sTrustExtension.environment(extensionContext);
+        if (environment.backend() != Backend.K3S) {
+            // Only reached with vaultk8s.k3s-only=fail: with skip, the condition above disabled the test.
+            throw new ParameterResolutionException(where + ": " + environment.k3sOnlyReason("@InClusterWorkload")
+                    + " Failed because " + VaultK8sTrust.K3S_ONLY_KEY + "=fail.");
+        }
         try {
-            Workload workload = VaultK8sTrustExtension.environment(extensionContext).startWorkload(spec);
+            Workload workload = environment.startWorkload(spec);
             // Closed (the pod deleted) when the test, or the class for a constructor parameter, ends.
             extensionContext.getStore(NAMESPACE).put(new Object(), workload);
             return workload;
