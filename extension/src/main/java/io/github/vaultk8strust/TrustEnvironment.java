@@ -66,4 +66,21 @@ public interface TrustEnvironment {
      * @throws IllegalArgumentException when the role is unknown or binds no service account
      */
     VaultSession login(String role);
+
+    /**
+     * Start a pod inside the cluster that runs under a service account with a projected token, and wait until it
+     * is ready; the caller closes it (which deletes the pod), or it is deleted when the environment stops. Only the
+     * {@link Backend#K3S} backend runs pods: on {@link Backend#LOCAL} this aborts the calling test (reported
+     * skipped, with the reason), or throws {@link VaultK8sTrustException} when {@link VaultK8sTrust#K3S_ONLY_KEY}
+     * is {@code fail}.
+     *
+     * <pre>{@code
+     * try (Workload pod = environment.startWorkload(WorkloadSpec.seed())) {
+     *     ExecResult login = pod.exec("vault", "write", "auth/jwt/login", "role=k8s-dev", "jwt=@/service-account/token");
+     * }
+     * }</pre>
+     *
+     * @throws VaultK8sTrustException when the pod cannot be created or does not become ready in the start-up budget
+     */
+    Workload startWorkload(WorkloadSpec spec);
 }

@@ -54,6 +54,27 @@ public @interface VaultK8sTrust {
     String DOWNLOAD_KEY = "vaultk8s.local.download";
     /** Configuration key: {@code false} forbids building server binaries from pinned Go modules. */
     String BUILD_KEY = "vaultk8s.local.build";
+    /** Configuration key for {@link #k3sImage()}: the k3s image, e.g. {@code rancher/k3s:v1.34.1-k3s1}. */
+    String K3S_IMAGE_KEY = "vaultk8s.k3s.image";
+    /** Configuration key for {@link #vaultImage()} on the k3s backend, e.g. {@code openbao/openbao:2.4}. */
+    String K3S_VAULT_IMAGE_KEY = "vaultk8s.k3s.vault-image";
+    /**
+     * Configuration key for the k3s system images (pause, CoreDNS, local-path provisioner, ...) to pull through the
+     * host Docker and side-load into k3s, comma separated; {@code none} side-loads none (k3s then pulls them itself).
+     * The default matches the default {@link #k3sImage()}.
+     */
+    String K3S_SYSTEM_IMAGES_KEY = "vaultk8s.k3s.system-images";
+    /**
+     * Configuration key: what a k3s-only feature ({@link InClusterWorkload}, {@link TrustEnvironment#startWorkload})
+     * does on the local backend: {@code skip} (default: the test is reported skipped with the reason) or
+     * {@code fail}.
+     */
+    String K3S_ONLY_KEY = "vaultk8s.k3s-only";
+
+    /** The default k3s image. */
+    String DEFAULT_K3S_IMAGE = "rancher/k3s:v1.34.1-k3s1";
+    /** The default Vault image of the k3s backend, the walkthrough's. */
+    String DEFAULT_VAULT_IMAGE = "hashicorp/vault:1.20";
 
     /** The seed's role name, also the default {@link #defaultRole()}. */
     String SEED_ROLE = "k8s-dev";
@@ -77,6 +98,18 @@ public @interface VaultK8sTrust {
      * {@link #STARTUP_TIMEOUT_KEY}, then 120 seconds.
      */
     String startupTimeout() default "";
+
+    /**
+     * Set the k3s image of the {@link Backend#K3S} backend (any image compatible with {@code rancher/k3s}); empty
+     * defers to {@link #K3S_IMAGE_KEY}, then {@link #DEFAULT_K3S_IMAGE}.
+     */
+    String k3sImage() default "";
+
+    /**
+     * Set the Vault image the {@link Backend#K3S} backend deploys ({@code hashicorp/vault} or {@code openbao/openbao});
+     * empty defers to {@link #K3S_VAULT_IMAGE_KEY}, then {@link #DEFAULT_VAULT_IMAGE}.
+     */
+    String vaultImage() default "";
 
     /** Include the seed's role {@code k8s-dev}, policy {@code k8s-dev-writer} and service account {@code vault-writer}. */
     boolean seedScenario() default true;

@@ -125,7 +125,7 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
         }
     }
 
-    private static DefaultTrustEnvironment environment(ExtensionContext context) {
+    static DefaultTrustEnvironment environment(ExtensionContext context) {
         TrustSettings settings = settings(context);
         AtomicBoolean started = new AtomicBoolean();
         EnvironmentSlot slot = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(settings, key -> {

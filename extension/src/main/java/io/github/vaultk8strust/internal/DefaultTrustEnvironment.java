@@ -13,6 +13,10 @@ import io.github.vaultk8strust.VaultLoginException;
 import io.github.vaultk8strust.VaultSession;
 import io.github.vaultk8strust.internal.TrustSettings.RoleSpec;
 import io.github.vaultk8strust.internal.TrustSettings.ServiceAccountSpec;
+import io.github.vaultk8strust.VaultK8sTrust;
+import io.github.vaultk8strust.Workload;
+import io.github.vaultk8strust.WorkloadSpec;
+import io.github.vaultk8strust.internal.k3s.K3sBackend;
 import io.github.vaultk8strust.internal.local.LocalBackend;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 
 /** A running environment: the backend, the completed trust setup, and the clients the helpers use. */
 public final class DefaultTrustEnvironment implements TrustEnvironment, AutoCloseable {
@@ -73,10 +79,46 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
 
     private static RunningBackend startBackend(TrustSettings settings, Deadline deadline) {
         return switch (settings.backend()) {
-            case LOCAL, AUTO, DEFAULT -> LocalBackend.start(settings, deadline);
-            case K3S -> throw new VaultK8sTrustException("The k3s backend is not available in this version of "
-                    + "vault-k8s-trust. Use backend = Backend.LOCAL (or -Dvaultk8s.backend=local).");
+            case LOCAL -> LocalBackend.start(settings, deadline);
+            case K3S -> {
+                if (!K3sBackend.dockerAvailable()) {
+                    throw new VaultK8sTrustException("backend = K3S was requested, but no Docker engine answers. "
+                            + K3sBackend.noDockerMessage());
+                }
+                yield K3sBackend.start(settings, deadline);
+            }
+            case AUTO, DEFAULT -> {
+                if (K3sBackend.dockerAvailable()) {
+                    Progress.say("backend AUTO: a Docker engine answers, using k3s (set vaultk8s.backend=local for "
+                            + "the local processes)");
+                    yield K3sBackend.start(settings, deadline);
+                }
+                Progress.say("backend AUTO: no Docker engine answers, using local processes (no pods; set "
+                        + "vaultk8s.backend=k3s to require k3s)");
+                yield LocalBackend.start(settings, deadline);
+            }
         };
+    }
+
+    @Override
+    public Workload startWorkload(WorkloadSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        if (backend instanceof K3sBackend k3s) {
+            return k3s.startWorkload(spec, settings.startupTimeout());
+        }
+        String reason = k3sOnlyReason("startWorkload(" + spec + ")");
+        if (settings.k3s().k3sOnly() == TrustSettings.K3sOnlyPolicy.SKIP) {
+            Assumptions.abort(reason + " Skipped because " + VaultK8sTrust.K3S_ONLY_KEY + "=skip (the default); set "
+                    + "it to fail to make this an error.");
+        }
+        throw new VaultK8sTrustException(reason);
+    }
+
+    /** Explain that a k3s-only feature was asked of another backend, and how to get k3s. */
+    public String k3sOnlyReason(String feature) {
+        return feature + " needs a pod, and only the k3s backend runs pods; this environment runs on the "
+                + backend.kind() + " backend (no kubelet). Use @VaultK8sTrust(backend = Backend.K3S), "
+                + "-Dvaultk8s.backend=k3s or VAULTK8S_BACKEND=k3s where a Docker engine answers.";
     }
 
     /** Return the settings this environment was started with. */

@@ -9,10 +9,13 @@ import io.github.vaultk8strust.K8sServiceAccount;
 import io.github.vaultk8strust.VaultK8sTrust;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.VaultPolicy;
+import io.github.vaultk8strust.internal.TrustSettings.K3sOnlyPolicy;
+import io.github.vaultk8strust.internal.TrustSettings.K3sOptions;
 import io.github.vaultk8strust.internal.TrustSettings.LocalOptions;
 import io.github.vaultk8strust.internal.TrustSettings.PolicySpec;
 import io.github.vaultk8strust.internal.TrustSettings.RoleSpec;
 import io.github.vaultk8strust.internal.TrustSettings.ServiceAccountSpec;
+import io.github.vaultk8strust.internal.k3s.K3sContainerSpec;
 import io.github.vaultk8strust.internal.local.BinarySources;
 import io.github.vaultk8strust.internal.local.ServerBinary;
 import java.io.IOException;
@@ -66,6 +69,9 @@ public final class SettingsResolver {
     private static final Pattern VAULT_DURATION =
             // Vault's parseutil.ParseDurationSecond: whole seconds, whole days ("7d"), or a Go duration.
             Pattern.compile("\\d+|\\d+d|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h))+");
+
+    private static final Pattern IMAGE =
+            Pattern.compile("[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?");
 
     private final Function<String, Optional<String>> configurationParameter;
     private final Function<String, String> environment;
@@ -163,7 +169,43 @@ public final class SettingsResolver {
         serviceAccounts.forEach(sa -> namespaces.add(sa.namespace()));
 
         return new TrustSettings(backend, vaultMode, startupTimeout, kvPath, authPath, defaultRole, roles, policies,
-                List.copyOf(serviceAccounts), List.copyOf(namespaces), localOptions());
+                List.copyOf(serviceAccounts), List.copyOf(namespaces), localOptions(), k3sOptions(annotation));
+    }
+
+    private K3sOptions k3sOptions(VaultK8sTrust annotation) {
+        String k3sImage = image("k3sImage", annotation.k3sImage(), VaultK8sTrust.K3S_IMAGE_KEY,
+                VaultK8sTrust.DEFAULT_K3S_IMAGE);
+        String vaultImage = image("vaultImage", annotation.vaultImage(), VaultK8sTrust.K3S_VAULT_IMAGE_KEY,
+                VaultK8sTrust.DEFAULT_VAULT_IMAGE);
+        List<String> systemImages = setting(VaultK8sTrust.K3S_SYSTEM_IMAGES_KEY)
+                .map(v -> v.equalsIgnoreCase("none") ? List.<String>of() : Arrays.stream(v.split(","))
+                        .map(String::trim).filter(i -> !i.isEmpty())
+                        .map(i -> checkImage("Configuration parameter " + VaultK8sTrust.K3S_SYSTEM_IMAGES_KEY, i))
+                        .toList())
+                .orElse(K3sContainerSpec.DEFAULT_SYSTEM_IMAGES);
+        K3sOnlyPolicy k3sOnly = setting(VaultK8sTrust.K3S_ONLY_KEY)
+                .map(v -> parseEnum(VaultK8sTrust.K3S_ONLY_KEY, v, K3sOnlyPolicy.class))
+                .orElse(K3sOnlyPolicy.SKIP);
+        return new K3sOptions(k3sImage, vaultImage, systemImages, k3sOnly);
+    }
+
+    private String image(String attribute, String annotationValue, String key, String defaultValue) {
+        if (!annotationValue.isBlank()) {
+            return checkImage("@VaultK8sTrust(" + attribute + " = \"" + annotationValue + "\")", annotationValue.trim());
+        }
+        return setting(key).filter(v -> !v.isBlank())
+                .map(v -> checkImage("Configuration parameter " + key + " (or environment variable "
+                        + environmentVariable(key) + ")", v))
+                .orElse(defaultValue);
+    }
+
+    private static String checkImage(String where, String image) {
+        if (!IMAGE.matcher(image).matches()) {
+            throw new ExtensionConfigurationException(where + ": \"" + image + "\" is not an image name; use "
+                    + "[registry/]repository[:tag][@digest], e.g. \"hashicorp/vault:1.20\" or "
+                    + "\"mirror.example.com/rancher/k3s:v1.34.1-k3s1\"");
+        }
+        return image;
     }
 
     private LocalOptions localOptions() {

@@ -28,7 +28,8 @@ public record TrustSettings(
         List<PolicySpec> policies,
         List<ServiceAccountSpec> serviceAccounts,
         List<String> namespaces,
-        LocalOptions local) {
+        LocalOptions local,
+        K3sOptions k3s) {
 
     public TrustSettings {
         roles = List.copyOf(roles);
@@ -90,6 +91,29 @@ public record TrustSettings(
         @Override
         public String toString() {
             return namespace + "/" + name;
+        }
+    }
+
+    /** What a k3s-only feature does on the local backend. */
+    public enum K3sOnlyPolicy {
+        /** Abort the test: it is reported skipped with the reason. */
+        SKIP,
+        /** Fail with an error that says why and how to switch backends. */
+        FAIL
+    }
+
+    /**
+     * The k3s backend's images, and what k3s-only features do elsewhere.
+     *
+     * @param k3sImage the k3s image, as given (Testcontainers' image substitution applies when pulling)
+     * @param vaultImage the Vault or OpenBao image deployed in the cluster
+     * @param systemImages k3s's own images to side-load; empty for none
+     * @param k3sOnly what a k3s-only feature does on the local backend
+     */
+    public record K3sOptions(String k3sImage, String vaultImage, List<String> systemImages, K3sOnlyPolicy k3sOnly) {
+
+        public K3sOptions {
+            systemImages = List.copyOf(systemImages);
         }
     }
 
