@@ -91,9 +91,11 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
         String serviceAccount = !login.serviceAccount().isEmpty() ? login.serviceAccount()
                 : bound.map(ServiceAccountSpec::name).orElse(null);
         if (namespace == null || serviceAccount == null) {
-            throw new ParameterResolutionException(describe(parameterContext) + ": role \"" + role.name()
-                    + "\" binds subject \"" + role.boundSubject() + "\", which names no service account; give "
-                    + "@VaultLogin(serviceAccount = \"...\", namespace = \"...\").");
+            String binds = role.boundSubject().isEmpty() ? "binds claims, not a subject"
+                    : "binds subject \"" + role.boundSubject() + "\", which names no service account";
+            throw new ParameterResolutionException(describe(parameterContext) + ": role \"" + role.name() + "\" "
+                    + binds + "; say whose token to use with @VaultLogin(role = \"" + role.name()
+                    + "\", namespace = \"...\", serviceAccount = \"...\").");
         }
         String audience = !login.audience().isEmpty() ? login.audience() : role.boundAudiences().get(0);
         try {

@@ -16,6 +16,7 @@ import io.github.vaultk8strust.Workload;
 import io.github.vaultk8strust.WorkloadSpec;
 import io.github.vaultk8strust.internal.Cluster;
 import io.github.vaultk8strust.internal.Deadline;
+import io.github.vaultk8strust.internal.PemKeys;
 import io.github.vaultk8strust.internal.Progress;
 import io.github.vaultk8strust.internal.RunningBackend;
 import io.github.vaultk8strust.internal.TrustSettings;
@@ -26,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -374,6 +376,19 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
     @Override
     public String caPem() {
         return caPem;
+    }
+
+    /** Where k3s keeps the key it signs service-account tokens with. */
+    static final String SERVICE_ACCOUNT_KEY = "/var/lib/rancher/k3s/server/tls/service.key";
+
+    @Override
+    public Optional<PrivateKey> serviceAccountPrivateKey() {
+        if (container == null) {
+            return Optional.empty();
+        }
+        String pem = container.copyFileFromContainer(SERVICE_ACCOUNT_KEY,
+                in -> new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+        return Optional.of(PemKeys.privateKey(pem, "k3s's " + SERVICE_ACCOUNT_KEY));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.internal.Cluster;
 import io.github.vaultk8strust.internal.Deadline;
+import io.github.vaultk8strust.internal.PemKeys;
 import io.github.vaultk8strust.internal.Progress;
 import io.github.vaultk8strust.internal.RunningBackend;
 import io.github.vaultk8strust.internal.TrustSettings;
@@ -24,12 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -281,13 +280,9 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         }
         try {
             String pem = Files.readString(pki.serviceAccountKey(), StandardCharsets.US_ASCII);
-            byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-            return Optional.of(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)));
+            return Optional.of(PemKeys.privateKey(pem, "The service-account signing key " + pki.serviceAccountKey()));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the service-account signing key " + pki.serviceAccountKey(), e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("The service-account signing key " + pki.serviceAccountKey()
-                    + " is not a PKCS#8 RSA key: " + e, e);
         }
     }
 

@@ -152,7 +152,8 @@ public final class TrustBenchmark {
         TrustSettings pinned = new TrustSettings(settings.backend(), settings.vaultMode(), settings.startupTimeout(),
                 settings.kvPath(), settings.authPath(), settings.defaultRole(), settings.roles(), settings.policies(),
                 settings.serviceAccounts(), settings.namespaces(),
-                new TrustSettings.LocalOptions(binaries, local.cacheDir(), local.download(), local.build()));
+                new TrustSettings.LocalOptions(binaries, local.cacheDir(), local.download(), local.build()),
+                settings.k3s());
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("etcd", version(binaries.get(ServerBinary.ETCD), "--version"));
         versions.put("kube-apiserver", version(binaries.get(ServerBinary.KUBE_APISERVER), "--version"));
