@@ -15,7 +15,6 @@ import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.internal.TrustSettings.PolicySpec;
 import io.github.vaultk8strust.internal.TrustSettings.RoleSpec;
 import io.github.vaultk8strust.internal.TrustSettings.ServiceAccountSpec;
-import io.github.vaultk8strust.internal.local.LocalBackend;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -150,7 +149,7 @@ public final class TrustSetup {
                 .build()).createOr(existing -> existing.update());
         // Vault fetches discovery and keys without credentials: prove that works before Vault tries.
         HttpClient anonymous = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
-                .sslContext(LocalBackend.trusting(backend.cluster().caPem())).build();
+                .sslContext(Tls.trusting(backend.cluster().caPem())).build();
         AtomicReference<String> last = new AtomicReference<>("not tried");
         String url = backend.cluster().apiServerUrl() + "/openid/v1/jwks";
         try {

@@ -50,7 +50,7 @@ class InjectablesTest {
 
         // Vault reads discovery without credentials: so must anyone.
         HttpResponse<String> anonymous = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(io.github.vaultk8strust.internal.local.LocalBackend.trusting(environment.caPem())).build()
+                .sslContext(io.github.vaultk8strust.internal.Tls.trusting(environment.caPem())).build()
                 .send(HttpRequest.newBuilder(URI.create(environment.apiServerUrl() + "/.well-known/openid-configuration"))
                         .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(200);

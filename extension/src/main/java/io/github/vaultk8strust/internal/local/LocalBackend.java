@@ -9,10 +9,10 @@ import io.github.vaultk8strust.internal.Cluster;
 import io.github.vaultk8strust.internal.Deadline;
 import io.github.vaultk8strust.internal.PemKeys;
 import io.github.vaultk8strust.internal.Progress;
+import io.github.vaultk8strust.internal.Tls;
 import io.github.vaultk8strust.internal.RunningBackend;
 import io.github.vaultk8strust.internal.TrustSettings;
 import io.github.vaultk8strust.internal.VaultServer;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -24,11 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -37,8 +34,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The local backend: real {@code etcd}, {@code kube-apiserver} and {@code vault} (or {@code bao}) processes on
@@ -145,7 +140,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 "--endpoint-reconciler-type=none",
                 "--cert-dir=" + dir.resolve("apiserver-certs")), Map.of());
 
-        HttpClient tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).sslContext(trusting(pki.caPem()))
+        HttpClient tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).sslContext(Tls.trusting(pki.caPem()))
                 .build();
         apiserver.awaitReady(deadline, "answering GET /readyz", () -> {
             HttpResponse<String> r = get(tls, apiServerUrl + "/readyz");
@@ -206,23 +201,6 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** Return an SSL context that trusts exactly the given CA. */
-    public static SSLContext trusting(String caPem) {
-        try {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("Cannot build a trust store from the cluster CA: " + e, e);
         }
     }
 
