@@ -249,14 +249,7 @@ public final class AdversarialTokens {
      * control token (the real one) is refused.
      */
     public Report tryAll() {
-        String controlDescription = control.namespace() + "/" + control.serviceAccountName() + " accepted";
-        try (VaultSession session = environment.login(role, control.raw())) {
-            Objects.requireNonNull(session);
-        } catch (VaultLoginException e) {
-            throw new AssertionError("The control token for " + control.namespace() + "/" + control.serviceAccountName()
-                    + " (the workload role \"" + role + "\" should accept) was rejected, so rejections of the "
-                    + "adversarial tokens would prove nothing:\n" + e.getMessage(), e);
-        }
+        String controlDescription = loginWithControl();
         List<Attempt> attempts = new ArrayList<>();
         for (AdversarialToken token : cases) {
             attempts.add(attempt(token));
@@ -279,15 +272,31 @@ public final class AdversarialTokens {
         return report;
     }
 
-    /** Return one dynamic test per case, named e.g. {@code k8s-dev rejects expired}. */
+    /**
+     * Return one dynamic test per case, named e.g. {@code k8s-dev rejects expired}, after a first test proving the
+     * role accepts the control token (without it, a role that accepts nobody would pass every case).
+     */
     public Stream<DynamicTest> tests() {
-        return cases.stream().map(token -> DynamicTest.dynamicTest(role + " rejects " + token.name(), () -> {
+        DynamicTest controlTest = DynamicTest.dynamicTest(role + " accepts the control token", this::loginWithControl);
+        return Stream.concat(Stream.of(controlTest), cases.stream().map(token -> DynamicTest.dynamicTest(role + " rejects " + token.name(), () -> {
             Attempt attempt = attempt(token);
             if (!attempt.rejectedAsExpected()) {
                 throw new AssertionError("role \"" + role + "\", " + token.name() + " (" + token.description() + "): "
                         + attempt.describe());
             }
-        }));
+        })));
+    }
+
+    /** Log in with the real token the role should accept; fail if it does not, since rejections would prove nothing. */
+    private String loginWithControl() {
+        try (VaultSession session = environment.login(role, control.raw())) {
+            Objects.requireNonNull(session);
+            return control.namespace() + "/" + control.serviceAccountName() + " accepted";
+        } catch (VaultLoginException e) {
+            throw new AssertionError("The control token for " + control.namespace() + "/" + control.serviceAccountName()
+                    + " (the workload role \"" + role + "\" should accept) was rejected, so rejections of the "
+                    + "adversarial tokens would prove nothing:\n" + e.getMessage(), e);
+        }
     }
 
     private Attempt attempt(AdversarialToken token) {

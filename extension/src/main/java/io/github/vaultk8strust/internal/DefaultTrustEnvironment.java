@@ -59,14 +59,18 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
         KubernetesClient kube = null;
         try {
             kube = new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
-            TrustSetup.Result result = new TrustSetup(settings, backend, kube, Deadline.in(settings.startupTimeout()))
+            TrustSetup.Result result = new TrustSetup(settings, backend, kube, backend.startupDeadline())
                     .run();
             Progress.say("environment ready in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms: "
                     + backend + ", issuer " + result.discoveryDocument().get("issuer"));
             return new DefaultTrustEnvironment(settings, backend, kube, result);
         } catch (RuntimeException | Error e) {
             if (kube != null) {
-                kube.close();
+                try {
+                    kube.close();
+                } catch (RuntimeException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
             }
             try {
                 backend.close();

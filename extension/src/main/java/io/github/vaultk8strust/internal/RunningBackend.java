@@ -14,6 +14,13 @@ public interface RunningBackend extends AutoCloseable {
     /** Return the Vault server. */
     VaultServer vault();
 
+    /**
+     * Return the start-up budget the servers were started under; the trust setup spends what is left of it, so
+     * that one timeout covers servers and setup. (Finding, building or pulling binaries and images comes before
+     * and is not part of it.)
+     */
+    Deadline startupDeadline();
+
     /** Stop every process or container and delete every temporary file. */
     @Override
     void close();

@@ -2,10 +2,12 @@ package io.github.vaultk8strust.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.github.vaultk8strust.AdversarialToken;
 import io.github.vaultk8strust.AdversarialTokens;
 import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.K8sServiceAccount;
 import io.github.vaultk8strust.ServiceAccountJwt;
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultK8sTrust;
@@ -17,6 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** Every adversarial case against the seed's role, on real Vault and kube-apiserver processes. */
 @VaultK8sTrust(backend = Backend.LOCAL)
@@ -36,6 +40,31 @@ class AdversarialTokensTest {
     @TestFactory
     Stream<DynamicTest> oneTestPerCase(TrustEnvironment environment) {
         return AdversarialTokens.against(environment, "k8s-dev").tests();
+    }
+
+    @Test
+    void dynamicTestsFailFirstWhenTheRoleRejectsTheControlToken() {
+        var events = EngineTestKit.engine("junit-jupiter").selectors(selectClass(WrongControlFixture.class))
+                .configurationParameter(VaultK8sTrust.BACKEND_KEY, "local").execute().testEvents();
+
+        var control = events.failed().stream()
+                .filter(e -> e.getTestDescriptor().getDisplayName().equals("k8s-dev accepts the control token"))
+                .findFirst();
+        assertThat(control).as("the control test failed").isPresent();
+        assertThat(control.get().getPayload(TestExecutionResult.class)
+                .flatMap(TestExecutionResult::getThrowable).orElseThrow())
+                .hasMessageContaining("was rejected, so rejections of the adversarial tokens would prove nothing")
+                .hasMessageContaining("invalid subject (sub) claim");
+    }
+
+    /** The "control" is a service account role k8s-dev does not bind, as a typo in a real bound_subject would be. */
+    @VaultK8sTrust(serviceAccounts = @K8sServiceAccount(name = "not-the-writer"))
+    static class WrongControlFixture {
+
+        @TestFactory
+        Stream<DynamicTest> cases(TrustEnvironment environment) {
+            return AdversarialTokens.against(environment, "k8s-dev", "default", "not-the-writer").tests();
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.github.vaultk8strust.internal.Deadline;
 import io.github.vaultk8strust.internal.PemKeys;
 import io.github.vaultk8strust.internal.Progress;
 import io.github.vaultk8strust.internal.RunningBackend;
+import io.github.vaultk8strust.internal.SecretMask;
 import io.github.vaultk8strust.internal.TrustSettings;
 import io.github.vaultk8strust.internal.VaultServer;
 import java.io.IOException;
@@ -58,9 +59,6 @@ import org.testcontainers.utility.MountableFile;
  */
 public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
 
-    private static final Pattern SECRET_LINE =
-            Pattern.compile("(?im)^(.*?(?:root token|unseal key[^:]*|token)\\s*:\\s*)\\S+");
-
     private final TrustSettings settings;
     private final K3sImages images;
     private final Set<String> loadedImages = ConcurrentHashMap.newKeySet();
@@ -74,6 +72,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
     private String vaultAddress;
     private String vaultImage;
     private String devRootToken;
+    private Deadline startup;
 
     private K3sBackend(TrustSettings settings) {
         this.settings = settings;
@@ -140,6 +139,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
         }
         // Pulling and saving happen once per machine: they are not part of the start-up budget.
         Deadline deadline = Deadline.in(outer.budget());
+        startup = deadline;
         long started = System.nanoTime();
         K3sContainerSpec spec = new K3sContainerSpec(options.k3sImage(), sideLoads, deadline.remaining());
         container = spec.newContainer();
@@ -313,8 +313,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
 
     /** Mask what must never reach a log: lines naming a root token or unseal key, and the dev root token. */
     static String mask(String log, String devRootToken) {
-        String masked = SECRET_LINE.matcher(log).replaceAll("$1<masked>");
-        return devRootToken == null ? masked : masked.replace(devRootToken, "<masked>");
+        return SecretMask.text(log, devRootToken == null ? List.of() : List.of(devRootToken));
     }
 
     private static String indent(String text) {
@@ -346,6 +345,11 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
     /** Return the Vault image deployed, as resolved by image substitution. */
     public String vaultImage() {
         return vaultImage;
+    }
+
+    @Override
+    public Deadline startupDeadline() {
+        return startup;
     }
 
     @Override
@@ -438,7 +442,11 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
                 try {
                     container.stop();
                 } catch (RuntimeException e) {
-                    failure = e;
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
                 }
             }
         }

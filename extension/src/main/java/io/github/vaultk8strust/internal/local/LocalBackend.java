@@ -50,6 +50,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     private String vaultAddress;
     private String devRootToken;
     private ManagedProcess vaultProcess;
+    private Deadline startup;
 
     private LocalBackend(Path dir) {
         this.dir = dir;
@@ -68,6 +69,8 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         // Finding (or building) binaries is not part of the start-up budget: a first build takes minutes.
         Deadline startup = Deadline.in(deadline.budget());
         LocalBackend backend = new LocalBackend(privateTempDir());
+        ManagedProcess.deleteDirectoryAtExit(backend.dir);
+        backend.startup = startup;
         try {
             backend.startServers(binaries, settings.vaultMode(), startup);
             return backend;
@@ -265,6 +268,11 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     }
 
     @Override
+    public Deadline startupDeadline() {
+        return startup;
+    }
+
+    @Override
     public Backend kind() {
         return Backend.LOCAL;
     }
@@ -332,11 +340,16 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             try {
                 processes.get(i).close();
             } catch (RuntimeException e) {
-                failure = e;
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
         }
         processes.clear();
         ManagedProcess.deleteTree(dir);
+        ManagedProcess.forgetDirectory(dir);
         if (failure != null) {
             throw failure;
         }

@@ -2,6 +2,7 @@ package io.github.vaultk8strust.internal.local;
 
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.internal.Deadline;
+import io.github.vaultk8strust.internal.SecretMask;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -33,14 +33,44 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class ManagedProcess implements AutoCloseable {
 
-    /** Lines that would reveal a root token or unseal key (Vault's dev mode prints both). */
-    private static final Pattern SECRET_LINE =
-            Pattern.compile("(?i).*(root token|unseal key|root_token|keys_base64)\\s*[:=].*");
     private static final Set<ManagedProcess> LIVE = ConcurrentHashMap.newKeySet();
 
+    private static final Set<Path> LIVE_DIRECTORIES = ConcurrentHashMap.newKeySet();
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(ManagedProcess::close),
-                "vault-k8s-trust-process-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(ManagedProcess::reap, "vault-k8s-trust-reaper"));
+    }
+
+    /**
+     * Last resort when the JVM exits with environments that were never closed (a killed test fork, or JUnit's
+     * closing of store values switched off): stop their servers, delete their directories (which hold private
+     * keys), and say so, since it means something did not clean up.
+     */
+    private static void reap() {
+        if (LIVE.isEmpty() && LIVE_DIRECTORIES.isEmpty()) {
+            return;
+        }
+        System.err.println("[vault-k8s-trust] WARNING: the JVM is exiting with " + LIVE.size() + " server process(es) "
+                + "and " + LIVE_DIRECTORIES.size() + " environment directory(ies) never closed; stopping and deleting "
+                + "them now. Check that junit.jupiter.extensions.store.close.autocloseable.enabled is not false.");
+        LIVE.forEach(ManagedProcess::close);
+        for (Path dir : LIVE_DIRECTORIES) {
+            try {
+                deleteTree(dir);
+            } catch (RuntimeException e) {
+                System.err.println("[vault-k8s-trust] " + e.getMessage());
+            }
+        }
+    }
+
+    /** Delete {@code dir} when the JVM exits, unless {@link #forgetDirectory(Path)} is called first. */
+    public static void deleteDirectoryAtExit(Path dir) {
+        LIVE_DIRECTORIES.add(dir);
+    }
+
+    /** Forget a directory registered with {@link #deleteDirectoryAtExit(Path)}, once its owner deleted it. */
+    public static void forgetDirectory(Path dir) {
+        LIVE_DIRECTORIES.remove(dir);
     }
 
     private final String name;
@@ -48,11 +78,13 @@ public final class ManagedProcess implements AutoCloseable {
     private final Path log;
     private final Thread pump;
     private final Deque<String> tail = new ArrayDeque<>();
+    private final List<String> secrets;
 
-    private ManagedProcess(String name, Process process, Path log) {
+    private ManagedProcess(String name, Process process, Path log, List<String> secrets) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.secrets = secrets;
         this.pump = new Thread(this::pump, "vault-k8s-trust-log-" + name);
         this.pump.setDaemon(true);
         this.pump.start();
@@ -69,7 +101,10 @@ public final class ManagedProcess implements AutoCloseable {
         builder.environment().put("HOME", workDir.toString());
         builder.environment().putAll(env);
         try {
-            ManagedProcess managed = new ManagedProcess(name, builder.start(), log);
+            // Values handed over in variables named *TOKEN* (the dev root token) are masked wherever they appear.
+            List<String> secrets = env.entrySet().stream().filter(e -> e.getKey().contains("TOKEN"))
+                    .map(Map.Entry::getValue).toList();
+            ManagedProcess managed = new ManagedProcess(name, builder.start(), log, secrets);
             LIVE.add(managed);
             return managed;
         } catch (IOException e) {
@@ -84,8 +119,7 @@ public final class ManagedProcess implements AutoCloseable {
              BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
-                String safe = SECRET_LINE.matcher(line).matches() ? "<line hidden by vault-k8s-trust: it holds a secret>"
-                        : line;
+                String safe = SecretMask.line(line, secrets);
                 out.write(safe);
                 out.newLine();
                 out.flush();
@@ -203,6 +237,8 @@ public final class ManagedProcess implements AutoCloseable {
     @Override
     public void close() {
         LIVE.remove(this);
+        // Collect the children first: once the server has exited they are re-parented and no longer found.
+        List<ProcessHandle> children = process.descendants().toList();
         if (process.isAlive()) {
             process.destroy();
             try {
@@ -215,7 +251,7 @@ public final class ManagedProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        children.forEach(ProcessHandle::destroyForcibly);
         try {
             pump.join(2000);
         } catch (InterruptedException e) {

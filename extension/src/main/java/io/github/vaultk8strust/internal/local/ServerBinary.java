@@ -1,7 +1,7 @@
 package io.github.vaultk8strust.internal.local;
 
+import io.github.vaultk8strust.internal.SettingsResolver;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Name a server program that the local backend runs, with the version the library is pinned to.
@@ -72,7 +72,7 @@ public enum ServerBinary {
      * @return the environment variable name
      */
     public String envVar() {
-        return settingKey().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return SettingsResolver.environmentVariable(settingKey());
     }
 
     /**
