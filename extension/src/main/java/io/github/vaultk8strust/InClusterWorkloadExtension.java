@@ -4,7 +4,6 @@ import io.github.vaultk8strust.internal.DefaultTrustEnvironment;
 import io.github.vaultk8strust.internal.TrustSettings;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
-import java.lang.reflect.Parameter;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -57,14 +56,8 @@ final class InClusterWorkloadExtension implements ParameterResolver, ExecutionCo
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        Parameter parameter = parameterContext.getParameter();
-        String where = "Parameter '" + parameter.getName() + "' of "
-                + parameter.getDeclaringExecutable().getDeclaringClass().getSimpleName() + "."
-                + parameter.getDeclaringExecutable().getName();
-        if (parameter.getType() != Workload.class) {
-            throw new ParameterResolutionException(where + ": @InClusterWorkload can inject "
-                    + Workload.class.getName() + ", not " + parameter.getType().getName() + ".");
-        }
+        String where = VaultK8sTrustExtension.describe(parameterContext);
+        VaultK8sTrustExtension.requireType(parameterContext, "@InClusterWorkload", Workload.class);
         InClusterWorkload annotation = parameterContext.findAnnotation(InClusterWorkload.class).orElseThrow();
         WorkloadSpec spec;
         try {

@@ -164,7 +164,7 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
         return resource;
     }
 
-    private static void requireType(ParameterContext parameterContext, String annotation, Class<?>... accepted) {
+    static void requireType(ParameterContext parameterContext, String annotation, Class<?>... accepted) {
         Class<?> type = parameterContext.getParameter().getType();
         for (Class<?> candidate : accepted) {
             if (type == candidate) {
@@ -179,7 +179,7 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
                 + names + ", not " + type.getName() + ".");
     }
 
-    private static String describe(ParameterContext parameterContext) {
+    static String describe(ParameterContext parameterContext) {
         Parameter parameter = parameterContext.getParameter();
         return "Parameter '" + parameter.getName() + "' of " + parameter.getDeclaringExecutable().getDeclaringClass()
                 .getSimpleName() + "." + parameter.getDeclaringExecutable().getName();
