@@ -1,5 +1,6 @@
 package io.github.vaultk8strust;
 
+import io.github.vaultk8strust.junit.VaultK8sTrust;
 /** Name where the cluster and Vault of a {@link VaultK8sTrust} environment run. */
 public enum Backend {
     /** Defer to the configuration parameter {@link VaultK8sTrust#BACKEND_KEY}, then {@link #AUTO}. */

@@ -1,7 +1,10 @@
 package io.github.vaultk8strust;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import java.security.PrivateKey;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,6 +39,20 @@ public interface TrustEnvironment {
 
     /** Return the names of the configured JWT roles. */
     Set<String> roles();
+
+    /**
+     * Return the configured role with this name, as it was written to Vault.
+     *
+     * @throws IllegalArgumentException when no role has this name (the message lists the configured roles)
+     */
+    RoleSpec role(String name);
+
+    /**
+     * Return the private key the cluster signs service-account tokens with, when the backend can hand it out (the
+     * local backend generates it; k3s's is copied out of the container). The verification toolkit forges tokens
+     * Kubernetes would never issue with it (expired, not yet valid, another issuer). Never log it.
+     */
+    Optional<PrivateKey> serviceAccountSigningKey();
 
     /** Create a new administrator client; the caller closes it. */
     KubernetesClient newKubernetesClient();

@@ -1,5 +1,6 @@
 package io.github.vaultk8strust;
 
+import io.github.vaultk8strust.junit.VaultK8sTrust;
 /**
  * Signal that a {@link VaultK8sTrust} environment could not be started or used: a server that died or never
  * became ready, missing binaries, Vault or Kubernetes refusing a step of the trust setup. The message says what

@@ -1,5 +1,6 @@
 package io.github.vaultk8strust;
 
+import io.github.vaultk8strust.junit.VaultK8sTrust;
 /** Name how the Vault server of a {@link VaultK8sTrust} environment starts. */
 public enum VaultMode {
     /** Defer to the configuration parameter {@link VaultK8sTrust#VAULT_MODE_KEY}, then {@link #INIT}. */

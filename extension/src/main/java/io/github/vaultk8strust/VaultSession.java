@@ -1,6 +1,8 @@
 package io.github.vaultk8strust;
 
 import io.github.jopenlibs.vault.Vault;
+import io.github.vaultk8strust.junit.VaultLogin;
+import io.github.vaultk8strust.junit.VaultRoot;
 import java.util.List;
 import java.util.Optional;
 

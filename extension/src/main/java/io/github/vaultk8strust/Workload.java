@@ -1,5 +1,7 @@
 package io.github.vaultk8strust;
 
+import io.github.vaultk8strust.junit.InClusterWorkload;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
 import java.time.Duration;
 
 /**

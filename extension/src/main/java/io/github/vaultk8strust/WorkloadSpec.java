@@ -1,5 +1,6 @@
 package io.github.vaultk8strust;
 
+import io.github.vaultk8strust.junit.VaultK8sTrust;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -39,8 +40,8 @@ public final class WorkloadSpec {
 
     /** Return the walkthrough's {@code vault-client} pod. */
     public static WorkloadSpec seed() {
-        return new WorkloadSpec("vault-client", VaultK8sTrust.SEED_NAMESPACE, VaultK8sTrust.SEED_SERVICE_ACCOUNT,
-                VaultK8sTrust.SEED_AUDIENCE, 3600, "");
+        return new WorkloadSpec("vault-client", Seed.NAMESPACE, Seed.SERVICE_ACCOUNT,
+                Seed.AUDIENCE, 3600, "");
     }
 
     /** Return a pod running under {@code namespace/serviceAccount}, otherwise like {@link #seed()}. */

@@ -3,11 +3,11 @@ package io.github.vaultk8strust.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.vaultk8strust.AdversarialTokens;
 import io.github.vaultk8strust.ServiceAccountJwt;
 import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.VaultK8sTrust;
 import io.github.vaultk8strust.VaultLoginException;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.verify.AdversarialTokens;
 import org.junit.jupiter.api.Test;
 
 /**

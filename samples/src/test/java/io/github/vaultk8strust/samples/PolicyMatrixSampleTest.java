@@ -1,11 +1,12 @@
 package io.github.vaultk8strust.samples;
 
-import io.github.vaultk8strust.PolicyMatrix;
-import io.github.vaultk8strust.TrustAssertions;
 import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.VaultK8sTrust;
-import io.github.vaultk8strust.VaultLogin;
 import io.github.vaultk8strust.VaultSession;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.junit.VaultLogin;
+import io.github.vaultk8strust.junit.VaultPolicy;
+import io.github.vaultk8strust.verify.PolicyMatrix;
+import io.github.vaultk8strust.verify.TrustAssertions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;

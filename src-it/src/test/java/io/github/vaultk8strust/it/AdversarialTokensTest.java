@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import io.github.vaultk8strust.AdversarialToken;
-import io.github.vaultk8strust.AdversarialTokens;
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.K8sServiceAccount;
 import io.github.vaultk8strust.ServiceAccountJwt;
 import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.VaultK8sTrust;
 import io.github.vaultk8strust.VaultLoginException;
+import io.github.vaultk8strust.junit.K8sServiceAccount;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.verify.AdversarialToken;
+import io.github.vaultk8strust.verify.AdversarialTokens;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -5,21 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.json.JsonObject;
-import io.github.vaultk8strust.AdversarialTokens;
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.BoundClaimsType;
-import io.github.vaultk8strust.Claim;
-import io.github.vaultk8strust.ClaimMapping;
-import io.github.vaultk8strust.JwtRole;
-import io.github.vaultk8strust.K8sServiceAccount;
-import io.github.vaultk8strust.TrustAssertions;
 import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.VaultK8sTrust;
-import io.github.vaultk8strust.VaultLogin;
 import io.github.vaultk8strust.VaultLoginException;
-import io.github.vaultk8strust.VaultPolicy;
-import io.github.vaultk8strust.VaultRoot;
 import io.github.vaultk8strust.VaultSession;
+import io.github.vaultk8strust.junit.Claim;
+import io.github.vaultk8strust.junit.ClaimMapping;
+import io.github.vaultk8strust.junit.JwtRole;
+import io.github.vaultk8strust.junit.K8sServiceAccount;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.junit.VaultLogin;
+import io.github.vaultk8strust.junit.VaultPolicy;
+import io.github.vaultk8strust.junit.VaultRoot;
+import io.github.vaultk8strust.verify.AdversarialTokens;
+import io.github.vaultk8strust.verify.TrustAssertions;
 import org.junit.jupiter.api.Test;
 
 /** A role that binds the namespace by glob instead of a subject, and maps claims into token metadata. */

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.VaultK8sTrust;
 import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -9,11 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.VaultK8sTrust;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
-import io.github.vaultk8strust.VaultPolicy;
 import io.github.vaultk8strust.it.ItSupport.TmpDirWatch;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.junit.VaultPolicy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

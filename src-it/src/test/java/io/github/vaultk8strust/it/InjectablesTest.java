@@ -10,15 +10,15 @@ import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.KubeAdmin;
 import io.github.vaultk8strust.ServiceAccountJwt;
-import io.github.vaultk8strust.ServiceAccountToken;
 import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.VaultK8sTrust;
-import io.github.vaultk8strust.VaultLogin;
 import io.github.vaultk8strust.VaultLoginException;
-import io.github.vaultk8strust.VaultRoot;
 import io.github.vaultk8strust.VaultSession;
+import io.github.vaultk8strust.junit.KubeAdmin;
+import io.github.vaultk8strust.junit.ServiceAccountToken;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.junit.VaultLogin;
+import io.github.vaultk8strust.junit.VaultRoot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +50,7 @@ class InjectablesTest {
 
         // Vault reads discovery without credentials: so must anyone.
         HttpResponse<String> anonymous = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(io.github.vaultk8strust.internal.Tls.trusting(environment.caPem())).build()
+                .sslContext(io.github.vaultk8strust.support.Tls.trusting(environment.caPem())).build()
                 .send(HttpRequest.newBuilder(URI.create(environment.apiServerUrl() + "/.well-known/openid-configuration"))
                         .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(200);

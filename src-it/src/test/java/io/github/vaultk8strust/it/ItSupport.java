@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.testkit.engine.EventConditions.container;
 
 import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.internal.DefaultTrustEnvironment;
-import io.github.vaultk8strust.internal.local.LocalBackend;
+import io.github.vaultk8strust.backend.local.LocalBackend;
+import io.github.vaultk8strust.core.DefaultTrustEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;

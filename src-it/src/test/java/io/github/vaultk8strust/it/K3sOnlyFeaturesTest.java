@@ -10,13 +10,13 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.in
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.InClusterWorkload;
 import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.VaultK8sTrust;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.Workload;
 import io.github.vaultk8strust.WorkloadSpec;
-import io.github.vaultk8strust.internal.k3s.K3sBackend;
+import io.github.vaultk8strust.backend.k3s.K3sBackend;
+import io.github.vaultk8strust.junit.InClusterWorkload;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.extension.ParameterResolutionException;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.ExecResult;
-import io.github.vaultk8strust.InClusterWorkload;
-import io.github.vaultk8strust.VaultK8sTrust;
-import io.github.vaultk8strust.VaultLogin;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.VaultSession;
 import io.github.vaultk8strust.Workload;
-import io.github.vaultk8strust.internal.k3s.K3sBackend;
+import io.github.vaultk8strust.backend.k3s.K3sBackend;
+import io.github.vaultk8strust.junit.InClusterWorkload;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.junit.VaultLogin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 

@@ -9,12 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.VaultK8sTrust;
-import io.github.vaultk8strust.internal.local.DownloadSpec;
-import io.github.vaultk8strust.internal.local.MissingServerBinaryException;
-import io.github.vaultk8strust.internal.local.ServerBinaries;
-import io.github.vaultk8strust.internal.local.ServerBinary;
+import io.github.vaultk8strust.backend.local.DownloadSpec;
+import io.github.vaultk8strust.backend.local.MissingServerBinaryException;
+import io.github.vaultk8strust.backend.local.ServerBinaries;
+import io.github.vaultk8strust.backend.local.ServerBinary;
 import io.github.vaultk8strust.it.ItSupport.TmpDirWatch;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

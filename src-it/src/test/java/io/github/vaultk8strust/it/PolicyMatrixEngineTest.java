@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.it;
 
+import io.github.vaultk8strust.junit.JwtRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.container;
@@ -11,9 +12,9 @@ import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.PolicyMatrix;
 import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.VaultK8sTrust;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.verify.PolicyMatrix;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.it;
 
+import io.github.vaultk8strust.junit.JwtRole;
+import io.github.vaultk8strust.junit.VaultRoot;
 import static io.github.vaultk8strust.it.ItSupport.jupiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -12,11 +14,11 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 
 import io.github.jopenlibs.vault.Vault;
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.KubeAdmin;
-import io.github.vaultk8strust.VaultK8sTrust;
-import io.github.vaultk8strust.VaultLogin;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.VaultSession;
+import io.github.vaultk8strust.junit.KubeAdmin;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.junit.VaultLogin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.platform.testkit.engine.EngineExecutionResults;

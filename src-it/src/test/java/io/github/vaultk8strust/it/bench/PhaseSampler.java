@@ -118,7 +118,7 @@ final class PhaseSampler implements AutoCloseable {
         if (cls.equals(PKG + "it.bench.TrustBenchmark$FirstLoginFixture")) {
             return "test body";
         }
-        if (cls.equals(PKG + "internal.TrustSetup")) {
+        if (cls.equals(PKG + "core.TrustSetup")) {
             return switch (method) {
                 case "checkDiscovery" -> "trust: GET discovery document (first fabric8 request)";
                 case "bindAnonymousDiscovery" -> "trust: anonymous-discovery binding + wait for anonymous JWKS";
@@ -133,13 +133,13 @@ final class PhaseSampler implements AutoCloseable {
                 default -> "trust: other (clients, bookkeeping)";
             };
         }
-        if (cls.equals(PKG + "internal.local.Pki")) {
+        if (cls.equals(PKG + "backend.local.Pki")) {
             return "servers: generate PKI (CA, serving, admin, SA keys)";
         }
-        if (cls.startsWith(PKG + "internal.local.ServerBinaries") || cls.equals(PKG + "internal.local.BinarySources")) {
+        if (cls.startsWith(PKG + "backend.local.ServerBinaries") || cls.equals(PKG + "backend.local.BinarySources")) {
             return "servers: find binaries (cache lookup)";
         }
-        if (cls.equals(PKG + "internal.local.ManagedProcess")) {
+        if (cls.equals(PKG + "backend.local.ManagedProcess")) {
             switch (method) {
                 case "start":
                     return "servers: launch processes";
@@ -152,7 +152,7 @@ final class PhaseSampler implements AutoCloseable {
                     break;
             }
         }
-        if (cls.equals(PKG + "internal.local.LocalBackend")) {
+        if (cls.equals(PKG + "backend.local.LocalBackend")) {
             if (method.equals("get") || frame.getMethodName().startsWith("lambda$")) {
                 return null; // a readiness probe: charged to the ManagedProcess.awaitReady frame further out
             }
@@ -161,7 +161,7 @@ final class PhaseSampler implements AutoCloseable {
         if (cls.equals("io.fabric8.kubernetes.client.KubernetesClientBuilder") && method.equals("build")) {
             return "kube client: build";
         }
-        if (cls.equals(PKG + "internal.DefaultTrustEnvironment")) {
+        if (cls.equals(PKG + "core.DefaultTrustEnvironment")) {
             return switch (method) {
                 case "mintToken" -> "first @VaultLogin: mint token (TokenRequest)";
                 case "login" -> "first @VaultLogin: Vault login";
@@ -170,17 +170,17 @@ final class PhaseSampler implements AutoCloseable {
                 default -> null;
             };
         }
-        if (cls.equals(PKG + "VaultK8sTrustExtension")) {
+        if (cls.equals(PKG + "junit.VaultK8sTrustExtension")) {
             return switch (method) {
                 case "settings" -> "extension: resolve settings";
                 case "login" -> "first @VaultLogin: other";
                 default -> "extension: other";
             };
         }
-        if (cls.equals(PKG + "internal.DefaultVaultSession") && method.equals("close")) {
+        if (cls.equals(PKG + "core.DefaultVaultSession") && method.equals("close")) {
             return "close: revoke the @VaultLogin token";
         }
-        if (cls.equals(PKG + "internal.EnvironmentSlot") && method.equals("close")) {
+        if (cls.equals(PKG + "core.EnvironmentSlot") && method.equals("close")) {
             return "close: environment";
         }
         if (cls.equals("org.junit.platform.launcher.core.EngineDiscoveryOrchestrator")) {
@@ -194,7 +194,7 @@ final class PhaseSampler implements AutoCloseable {
 
     private static String callerLine(StackTraceElement[] stack, int from) {
         for (int j = from + 1; j < stack.length; j++) {
-            if (stack[j].getClassName().equals(PKG + "internal.local.LocalBackend")
+            if (stack[j].getClassName().equals(PKG + "backend.local.LocalBackend")
                     && stack[j].getMethodName().equals("startServers")) {
                 return String.valueOf(stack[j].getLineNumber());
             }

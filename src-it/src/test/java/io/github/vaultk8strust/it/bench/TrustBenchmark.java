@@ -3,20 +3,20 @@ package io.github.vaultk8strust.it.bench;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountJwt;
-import io.github.vaultk8strust.VaultK8sTrust;
-import io.github.vaultk8strust.VaultLogin;
+import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.VaultSession;
-import io.github.vaultk8strust.internal.Deadline;
-import io.github.vaultk8strust.internal.DefaultTrustEnvironment;
-import io.github.vaultk8strust.internal.SettingsResolver;
-import io.github.vaultk8strust.internal.TrustSettings;
-import io.github.vaultk8strust.internal.TrustSettings.RoleSpec;
-import io.github.vaultk8strust.internal.TrustSettings.ServiceAccountSpec;
-import io.github.vaultk8strust.internal.local.BinarySources;
-import io.github.vaultk8strust.internal.local.LocalBackend;
-import io.github.vaultk8strust.internal.local.ServerBinaries;
-import io.github.vaultk8strust.internal.local.ServerBinary;
+import io.github.vaultk8strust.backend.local.BinarySources;
+import io.github.vaultk8strust.backend.local.LocalBackend;
+import io.github.vaultk8strust.backend.local.ServerBinaries;
+import io.github.vaultk8strust.backend.local.ServerBinary;
+import io.github.vaultk8strust.core.DefaultTrustEnvironment;
+import io.github.vaultk8strust.core.TrustSettings;
+import io.github.vaultk8strust.junit.SettingsResolver;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.junit.VaultLogin;
+import io.github.vaultk8strust.support.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -393,7 +393,7 @@ public final class TrustBenchmark {
         List<String> source = List.of();
         String root = System.getProperty(SOURCES_KEY, "");
         if (!root.isEmpty()) {
-            Path file = Path.of(root, "io/github/vaultk8strust/internal/local/LocalBackend.java");
+            Path file = Path.of(root, "io/github/vaultk8strust/backend/local/LocalBackend.java");
             try {
                 source = Files.readAllLines(file, StandardCharsets.UTF_8);
             } catch (IOException e) {

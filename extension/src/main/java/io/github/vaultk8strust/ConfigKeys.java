@@ -1,0 +1,57 @@
+package io.github.vaultk8strust;
+
+/**
+ * Name the configuration keys every environment setting can be given under, and their defaults. A setting not given
+ * in code (annotation attribute or builder call) is read, first found wins, from a configuration parameter (JUnit's
+ * {@code junit-platform.properties} or {@code -D}; outside JUnit, a system property), then from an environment
+ * variable with the mechanical name ({@code vaultk8s.backend} becomes {@code VAULTK8S_BACKEND}), then the default.
+ */
+public final class ConfigKeys {
+
+    private ConfigKeys() {
+    }
+
+    /** Configuration key for {@code backend}: {@code auto}, {@code local} or {@code k3s}. */
+    public static final String BACKEND_KEY = "vaultk8s.backend";
+    /** Configuration key for {@code vaultMode}: {@code init} or {@code dev}. */
+    public static final String VAULT_MODE_KEY = "vaultk8s.vault.mode";
+    /** Configuration key for {@code startupTimeout}, e.g. {@code 120s}, {@code 2m}, {@code PT2M}. */
+    public static final String STARTUP_TIMEOUT_KEY = "vaultk8s.startup.timeout";
+    /** Configuration key for the local backend's etcd binary. */
+    public static final String LOCAL_ETCD_KEY = "vaultk8s.local.etcd";
+    /** Configuration key for the local backend's kube-apiserver binary. */
+    public static final String LOCAL_KUBE_APISERVER_KEY = "vaultk8s.local.kube-apiserver";
+    /** Configuration key for the local backend's {@code vault} or {@code bao} binary. */
+    public static final String LOCAL_VAULT_KEY = "vaultk8s.local.vault";
+    /** Configuration key for the directory where built or downloaded server binaries are cached. */
+    public static final String CACHE_DIR_KEY = "vaultk8s.cache.dir";
+    /** Configuration key: {@code false} forbids downloading server binaries from their official release sites. */
+    public static final String DOWNLOAD_KEY = "vaultk8s.local.download";
+    /** Configuration key: {@code false} forbids building server binaries from pinned Go modules. */
+    public static final String BUILD_KEY = "vaultk8s.local.build";
+    /** Configuration key for {@code k3sImage}: the k3s image, e.g. {@code rancher/k3s:v1.34.1-k3s1}. */
+    public static final String K3S_IMAGE_KEY = "vaultk8s.k3s.image";
+    /** Configuration key for {@code vaultImage} on the k3s backend, e.g. {@code openbao/openbao:2.4}. */
+    public static final String K3S_VAULT_IMAGE_KEY = "vaultk8s.k3s.vault-image";
+    /**
+     * Configuration key for the k3s system images (pause, CoreDNS, local-path provisioner, ...) to pull through the
+     * host Docker and side-load into k3s, comma separated; {@code none} side-loads none (k3s then pulls them itself).
+     * The default matches the default {@code k3sImage}.
+     */
+    public static final String K3S_SYSTEM_IMAGES_KEY = "vaultk8s.k3s.system-images";
+    /**
+     * Configuration key: what a k3s-only feature ({@code @InClusterWorkload}, {@link TrustEnvironment#startWorkload})
+     * does on the local backend: {@code skip} (default: the test is reported skipped with the reason) or
+     * {@code fail}.
+     */
+    public static final String K3S_ONLY_KEY = "vaultk8s.k3s-only";
+    /** The default k3s image. */
+    public static final String DEFAULT_K3S_IMAGE = "rancher/k3s:v1.34.1-k3s1";
+    /** The default Vault image of the k3s backend, the walkthrough's. */
+    public static final String DEFAULT_VAULT_IMAGE = "hashicorp/vault:1.20";
+
+    /** Return the environment-variable name for a configuration key: {@code vaultk8s.backend} to {@code VAULTK8S_BACKEND}. */
+    public static String environmentVariable(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+}

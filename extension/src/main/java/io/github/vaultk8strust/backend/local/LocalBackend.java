@@ -1,0 +1,362 @@
+package io.github.vaultk8strust.backend.local;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.VaultMode;
+import io.github.vaultk8strust.core.TrustSettings;
+import io.github.vaultk8strust.spi.Cluster;
+import io.github.vaultk8strust.spi.RunningBackend;
+import io.github.vaultk8strust.spi.VaultServer;
+import io.github.vaultk8strust.support.Deadline;
+import io.github.vaultk8strust.support.PemKeys;
+import io.github.vaultk8strust.support.Progress;
+import io.github.vaultk8strust.support.Tls;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The local backend: real {@code etcd}, {@code kube-apiserver} and {@code vault} (or {@code bao}) processes on
+ * 127.0.0.1 with free ports, in a private temporary directory that is deleted on close. There is no kubelet, so
+ * no pod runs; discovery, TokenRequest, RBAC and Vault are all real.
+ */
+public final class LocalBackend implements RunningBackend, Cluster, VaultServer {
+
+    private final Path dir;
+    private final List<ManagedProcess> processes = new ArrayList<>();
+    private Pki.Material pki;
+    private String apiServerUrl;
+    private String issuer;
+    private String vaultAddress;
+    private String devRootToken;
+    private ManagedProcess vaultProcess;
+    private Deadline startup;
+
+    private LocalBackend(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * Find the binaries, start the three servers and wait until each is usable, all within the deadline. On any
+     * failure, everything started so far is stopped and the directory deleted before the exception propagates.
+     */
+    public static LocalBackend start(TrustSettings settings, Deadline deadline) {
+        TrustSettings.LocalOptions local = settings.local();
+        BinarySources sources = BinarySources.fromEnvironment(local.explicitBinaries(), local.cacheDir(),
+                local.download(), local.build());
+        Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(
+                EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER, ServerBinary.VAULT), sources, Progress::say);
+        // Finding (or building) binaries is not part of the start-up budget: a first build takes minutes.
+        Deadline startup = Deadline.in(deadline.budget());
+        LocalBackend backend = new LocalBackend(privateTempDir());
+        ManagedProcess.deleteDirectoryAtExit(backend.dir);
+        backend.startup = startup;
+        try {
+            backend.startServers(binaries, settings.vaultMode(), startup);
+            return backend;
+        } catch (RuntimeException | Error e) {
+            try {
+                backend.close();
+            } catch (RuntimeException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
+        }
+    }
+
+    private void startServers(Map<ServerBinary, Path> binaries, VaultMode mode, Deadline deadline) {
+        int etcdClient = freePort();
+        int etcdPeer = freePort();
+        int apiPort = freePort();
+        int vaultPort = freePort();
+        apiServerUrl = "https://127.0.0.1:" + apiPort;
+        // The issuer is what Vault fetches discovery from, so it must be reachable from Vault and equal, byte for
+        // byte, to the issuer in the discovery document: no trailing slash.
+        issuer = apiServerUrl;
+        vaultAddress = "http://127.0.0.1:" + vaultPort;
+        pki = Pki.generate(dir, List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                "kubernetes.default.svc.cluster.local"));
+
+        String etcdUrl = "http://127.0.0.1:" + etcdClient;
+        String peerUrl = "http://127.0.0.1:" + etcdPeer;
+        ManagedProcess etcd = launch("etcd", List.of(binaries.get(ServerBinary.ETCD).toString(),
+                "--name=default",
+                "--data-dir=" + dir.resolve("etcd-data"),
+                "--listen-client-urls=" + etcdUrl,
+                "--advertise-client-urls=" + etcdUrl,
+                "--listen-peer-urls=" + peerUrl,
+                "--initial-advertise-peer-urls=" + peerUrl,
+                "--initial-cluster=default=" + peerUrl,
+                "--unsafe-no-fsync=true",
+                "--log-level=warn"), Map.of());
+
+        vaultProcess = launchVault(binaries.get(ServerBinary.VAULT), mode, vaultPort);
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        etcd.awaitReady(deadline, "answering GET /health", () -> {
+            HttpResponse<String> r = get(http, etcdUrl + "/health");
+            return r.statusCode() == 200 && r.body().contains("\"true\"") ? null : "HTTP " + r.statusCode() + " " + r.body();
+        });
+
+        ManagedProcess apiserver = launch("kube-apiserver", List.of(binaries.get(ServerBinary.KUBE_APISERVER).toString(),
+                "--etcd-servers=" + etcdUrl,
+                "--bind-address=127.0.0.1",
+                "--advertise-address=127.0.0.1",
+                "--secure-port=" + apiPort,
+                "--tls-cert-file=" + pki.servingCert(),
+                "--tls-private-key-file=" + pki.servingKey(),
+                "--client-ca-file=" + pki.caCert(),
+                // RBAC is required: with AlwaysAllow the server forces anonymous auth off and skips creating the
+                // system:service-account-issuer-discovery cluster role.
+                "--authorization-mode=RBAC",
+                "--anonymous-auth=true",
+                "--service-account-issuer=" + issuer,
+                "--service-account-jwks-uri=" + issuer + "/openid/v1/jwks",
+                "--service-account-key-file=" + pki.serviceAccountPublicKey(),
+                "--service-account-signing-key-file=" + pki.serviceAccountKey(),
+                "--service-cluster-ip-range=10.0.0.0/24",
+                // No controller-manager runs, so nothing would create the default service accounts it waits for.
+                "--disable-admission-plugins=ServiceAccount",
+                "--allow-privileged=true",
+                "--profiling=false",
+                // The "kubernetes" Service's endpoints cannot point at a loopback address; nothing here needs them.
+                "--endpoint-reconciler-type=none",
+                "--cert-dir=" + dir.resolve("apiserver-certs")), Map.of());
+
+        HttpClient tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).sslContext(Tls.trusting(pki.caPem()))
+                .build();
+        apiserver.awaitReady(deadline, "answering GET /readyz", () -> {
+            HttpResponse<String> r = get(tls, apiServerUrl + "/readyz");
+            return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body().lines().filter(
+                    l -> l.contains("failed")).toList();
+        });
+        vaultProcess.awaitReady(deadline, "answering GET /v1/sys/health", () -> {
+            HttpResponse<String> r = get(http, vaultAddress + "/v1/sys/health?uninitcode=200&sealedcode=200&standbyok=true");
+            return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body();
+        });
+    }
+
+    private ManagedProcess launchVault(Path binary, VaultMode mode, int port) {
+        String listen = "127.0.0.1:" + port;
+        if (mode == VaultMode.DEV) {
+            byte[] random = new byte[16];
+            new SecureRandom().nextBytes(random);
+            devRootToken = "dev-" + HexFormat.of().formatHex(random);
+            // Passed through the environment, not the command line, so that `ps` does not show it. Both names, so
+            // that vault and bao (which reads BAO_* first) agree.
+            return launch(binaryName(binary), List.of(binary.toString(), "server", "-dev", "-dev-no-store-token"),
+                    Map.of("VAULT_DEV_ROOT_TOKEN_ID", devRootToken, "BAO_DEV_ROOT_TOKEN_ID", devRootToken,
+                            "VAULT_DEV_LISTEN_ADDRESS", listen, "BAO_DEV_LISTEN_ADDRESS", listen));
+        }
+        Path config = dir.resolve("vault.hcl");
+        write(config, """
+                storage "file" {
+                  path = "%s"
+                }
+                listener "tcp" {
+                  address     = "%s"
+                  tls_disable = true
+                }
+                api_addr          = "http://%s"
+                disable_mlock     = true
+                default_lease_ttl = "168h"
+                max_lease_ttl     = "720h"
+                """.formatted(dir.resolve("vault-data"), listen, listen));
+        return launch(binaryName(binary), List.of(binary.toString(), "server", "-config=" + config), Map.of());
+    }
+
+    private static String binaryName(Path binary) {
+        return binary.getFileName().toString().startsWith("bao") ? "bao" : "vault";
+    }
+
+    private ManagedProcess launch(String name, List<String> command, Map<String, String> env) {
+        ManagedProcess process = ManagedProcess.start(name, command, env, dir, dir.resolve(name + ".log"));
+        processes.add(process);
+        return process;
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String url) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, Pki.loopback())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new VaultK8sTrustException("Cannot find a free TCP port on 127.0.0.1: " + e, e);
+        }
+    }
+
+    private static Path privateTempDir() {
+        try {
+            Path dir = Files.createTempDirectory("vault-k8s-trust-");
+            try {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // Not POSIX: the default temp directory permissions apply.
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new VaultK8sTrustException("Cannot create a temporary directory in " + System.getProperty("java.io.tmpdir")
+                    + ": " + e + ". Free disk space or point java.io.tmpdir at a writable directory.", e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Return the private directory holding data, keys and logs (deleted on close). */
+    public Path directory() {
+        return dir;
+    }
+
+    /** Return the process ids of the running servers. */
+    public List<Long> pids() {
+        return processes.stream().map(ManagedProcess::pid).toList();
+    }
+
+    /** Return the service-account signing key file (PKCS#8 PEM). */
+    public Path serviceAccountSigningKey() {
+        return pki.serviceAccountKey();
+    }
+
+    @Override
+    public Optional<PrivateKey> serviceAccountPrivateKey() {
+        if (pki == null) {
+            return Optional.empty();
+        }
+        try {
+            String pem = Files.readString(pki.serviceAccountKey(), StandardCharsets.US_ASCII);
+            return Optional.of(PemKeys.privateKey(pem, "The service-account signing key " + pki.serviceAccountKey()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the service-account signing key " + pki.serviceAccountKey(), e);
+        }
+    }
+
+    @Override
+    public Deadline startupDeadline() {
+        return startup;
+    }
+
+    @Override
+    public Backend kind() {
+        return Backend.LOCAL;
+    }
+
+    @Override
+    public Cluster cluster() {
+        return this;
+    }
+
+    @Override
+    public VaultServer vault() {
+        return this;
+    }
+
+    @Override
+    public String apiServerUrl() {
+        return apiServerUrl;
+    }
+
+    @Override
+    public String issuer() {
+        return issuer;
+    }
+
+    @Override
+    public String caPem() {
+        return pki.caPem();
+    }
+
+    @Override
+    public Config adminConfig() {
+        Base64.Encoder b64 = Base64.getEncoder();
+        return new ConfigBuilder(Config.empty())
+                .withMasterUrl(apiServerUrl)
+                .withCaCertData(b64.encodeToString(pki.caPem().getBytes(StandardCharsets.US_ASCII)))
+                .withClientCertData(b64.encodeToString(pki.adminCertPem().getBytes(StandardCharsets.US_ASCII)))
+                .withClientKeyData(b64.encodeToString(pki.adminKeyPem().getBytes(StandardCharsets.US_ASCII)))
+                .withClientKeyAlgo("EC")
+                .withRequestTimeout(30_000)
+                .build();
+    }
+
+    @Override
+    public String address() {
+        return vaultAddress;
+    }
+
+    @Override
+    public Optional<String> devRootToken() {
+        return Optional.ofNullable(devRootToken);
+    }
+
+    @Override
+    public String logTail() {
+        return vaultProcess == null ? "    (not started)" : vaultProcess.logTail(30);
+    }
+
+    /** Stop the servers in reverse order of start and delete the directory. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        // Signal all first, then wait: the servers shut down in parallel instead of one after another.
+        processes.forEach(ManagedProcess::signalStop);
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            try {
+                processes.get(i).close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        processes.clear();
+        ManagedProcess.deleteTree(dir);
+        ManagedProcess.forgetDirectory(dir);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "local backend (API server " + apiServerUrl + ", Vault " + vaultAddress + ", directory " + dir + ")";
+    }
+}

@@ -1,0 +1,304 @@
+package io.github.vaultk8strust.core;
+
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.RoleSpec;
+import io.github.vaultk8strust.ServiceAccountJwt;
+import io.github.vaultk8strust.ServiceAccountSpec;
+import io.github.vaultk8strust.TrustEnvironment;
+import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.VaultLoginException;
+import io.github.vaultk8strust.VaultSession;
+import io.github.vaultk8strust.Workload;
+import io.github.vaultk8strust.WorkloadSpec;
+import io.github.vaultk8strust.backend.k3s.K3sBackend;
+import io.github.vaultk8strust.backend.local.LocalBackend;
+import io.github.vaultk8strust.junit.JwtRole;
+import io.github.vaultk8strust.junit.K8sServiceAccount;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.spi.RunningBackend;
+import io.github.vaultk8strust.support.Deadline;
+import io.github.vaultk8strust.support.Progress;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
+
+/** A running environment: the backend, the completed trust setup, and the clients the helpers use. */
+public final class DefaultTrustEnvironment implements TrustEnvironment, AutoCloseable {
+
+    private final TrustSettings settings;
+    private final RunningBackend backend;
+    private final KubernetesClient kube;
+    private final TrustSetup.Result setup;
+    private final DefaultVaultSession root;
+    private final io.github.jopenlibs.vault.Vault anonymous;
+
+    private DefaultTrustEnvironment(TrustSettings settings, RunningBackend backend, KubernetesClient kube,
+                                    TrustSetup.Result setup) {
+        this.settings = settings;
+        this.backend = backend;
+        this.kube = kube;
+        this.setup = setup;
+        this.root = new DefaultVaultSession(backend.vault().address(), setup.rootToken(), null, List.of("root"));
+        this.anonymous = VaultApi.plainClient(backend.vault().address(), null);
+    }
+
+    /**
+     * Start the backend the settings name and run the trust setup on it. On failure, everything started is
+     * stopped before the exception propagates.
+     */
+    public static DefaultTrustEnvironment start(TrustSettings settings) {
+        long started = System.nanoTime();
+        Deadline deadline = Deadline.in(settings.startupTimeout());
+        RunningBackend backend = startBackend(settings, deadline);
+        KubernetesClient kube = null;
+        try {
+            kube = new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
+            TrustSetup.Result result = new TrustSetup(settings, backend, kube, backend.startupDeadline())
+                    .run();
+            Progress.say("environment ready in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms: "
+                    + backend + ", issuer " + result.discoveryDocument().get("issuer"));
+            return new DefaultTrustEnvironment(settings, backend, kube, result);
+        } catch (RuntimeException | Error e) {
+            if (kube != null) {
+                try {
+                    kube.close();
+                } catch (RuntimeException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+            }
+            try {
+                backend.close();
+            } catch (RuntimeException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
+        }
+    }
+
+    private static RunningBackend startBackend(TrustSettings settings, Deadline deadline) {
+        return switch (settings.backend()) {
+            case LOCAL -> LocalBackend.start(settings, deadline);
+            case K3S -> {
+                if (!K3sBackend.dockerAvailable()) {
+                    throw new VaultK8sTrustException("backend = K3S was requested, but no Docker engine answers. "
+                            + K3sBackend.noDockerMessage());
+                }
+                yield K3sBackend.start(settings, deadline);
+            }
+            case AUTO, DEFAULT -> {
+                if (K3sBackend.dockerAvailable()) {
+                    Progress.say("backend AUTO: a Docker engine answers, using k3s (set vaultk8s.backend=local for "
+                            + "the local processes)");
+                    yield K3sBackend.start(settings, deadline);
+                }
+                Progress.say("backend AUTO: no Docker engine answers, using local processes (no pods; set "
+                        + "vaultk8s.backend=k3s to require k3s)");
+                yield LocalBackend.start(settings, deadline);
+            }
+        };
+    }
+
+    @Override
+    public Workload startWorkload(WorkloadSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        if (backend instanceof K3sBackend k3s) {
+            return k3s.startWorkload(spec, settings.startupTimeout());
+        }
+        String reason = k3sOnlyReason("startWorkload(" + spec + ")");
+        if (settings.k3s().k3sOnly() == TrustSettings.K3sOnlyPolicy.SKIP) {
+            Assumptions.abort(reason + " Skipped because " + ConfigKeys.K3S_ONLY_KEY + "=skip (the default); set "
+                    + "it to fail to make this an error.");
+        }
+        throw new VaultK8sTrustException(reason);
+    }
+
+    /** Explain that a k3s-only feature was asked of another backend, and how to get k3s. */
+    public String k3sOnlyReason(String feature) {
+        return feature + " needs a pod, and only the k3s backend runs pods; this environment runs on the "
+                + backend.kind() + " backend (no kubelet). Use @VaultK8sTrust(backend = Backend.K3S), "
+                + "-Dvaultk8s.backend=k3s or VAULTK8S_BACKEND=k3s where a Docker engine answers.";
+    }
+
+    /** Return the settings this environment was started with. */
+    public TrustSettings settings() {
+        return settings;
+    }
+
+    /** Return the running backend. */
+    public RunningBackend runningBackend() {
+        return backend;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend.kind();
+    }
+
+    @Override
+    public String issuer() {
+        return backend.cluster().issuer();
+    }
+
+    @Override
+    public Map<String, Object> discoveryDocument() {
+        return setup.discoveryDocument();
+    }
+
+    @Override
+    public String caPem() {
+        return backend.cluster().caPem();
+    }
+
+    @Override
+    public String apiServerUrl() {
+        return backend.cluster().apiServerUrl();
+    }
+
+    @Override
+    public String vaultAddress() {
+        return backend.vault().address();
+    }
+
+    @Override
+    public String kvPath() {
+        return settings.kvPath();
+    }
+
+    @Override
+    public String authPath() {
+        return settings.authPath();
+    }
+
+    @Override
+    public Set<String> roles() {
+        Set<String> names = new LinkedHashSet<>();
+        settings.roles().forEach(r -> names.add(r.name()));
+        return names;
+    }
+
+    @Override
+    public KubernetesClient newKubernetesClient() {
+        return new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
+    }
+
+    @Override
+    public VaultSession root() {
+        return root;
+    }
+
+    @Override
+    public ServiceAccountJwt mintToken(String namespace, String serviceAccount, String audience) {
+        return mintToken(namespace, serviceAccount, audience, 3600);
+    }
+
+    @Override
+    public ServiceAccountJwt mintToken(String namespace, String serviceAccount, String audience,
+                                       long expirationSeconds) {
+        TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences(audience)
+                .withExpirationSeconds(expirationSeconds).endSpec().build();
+        try {
+            TokenRequest answer = kube.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+                    .tokenRequest(request);
+            return ServiceAccountJwt.parse(answer.getStatus().getToken());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                throw new IllegalArgumentException("Service account " + namespace + "/" + serviceAccount
+                        + " does not exist; configured service accounts: " + settings.serviceAccounts()
+                        + ". Declare it with @K8sServiceAccount(namespace = \"" + namespace + "\", name = \""
+                        + serviceAccount + "\") or a role whose boundSubject names it.", e);
+            }
+            throw new IllegalArgumentException("The TokenRequest for " + namespace + "/" + serviceAccount
+                    + " (audience " + audience + ", " + expirationSeconds + " s) was refused: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public VaultSession login(String role, String jwt) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("role", role);
+        body.put("jwt", jwt);
+        String path = "auth/" + settings.authPath() + "/login";
+        VaultApi.Answer answer = VaultApi.write(anonymous, path, body);
+        if (!answer.ok()) {
+            throw loginRejected(role, jwt, path, answer);
+        }
+        List<String> policies = new ArrayList<>();
+        answer.body().path("auth").path("policies").forEach(p -> policies.add(p.asText()));
+        String token = answer.body().path("auth").path("client_token").asText(null);
+        if (token == null) {
+            throw new VaultK8sTrustException("Vault answered " + path + " without auth.client_token");
+        }
+        return new DefaultVaultSession(vaultAddress(), token, role, policies);
+    }
+
+    @Override
+    public VaultSession login(String role) {
+        RoleSpec spec = requireRole(role, "login(\"" + role + "\")");
+        ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
+                "Role \"" + role + "\" binds subject \"" + spec.boundSubject() + "\", which names no service account; "
+                        + "mint a token yourself and call login(role, jwt)."));
+        return login(role, mintToken(sa.namespace(), sa.name(), spec.boundAudiences().get(0)).raw());
+    }
+
+    @Override
+    public RoleSpec role(String name) {
+        return requireRole(name, "role(\"" + name + "\")");
+    }
+
+    @Override
+    public Optional<PrivateKey> serviceAccountSigningKey() {
+        return backend.cluster().serviceAccountPrivateKey();
+    }
+
+    /** Return the role, or throw naming it and listing the configured roles. */
+    public RoleSpec requireRole(String role, String where) {
+        return settings.role(role).orElseThrow(() -> new IllegalArgumentException(where + ": unknown role \"" + role
+                + "\"; configured roles: " + roles() + ". Declare it with @VaultK8sTrust(roles = @JwtRole(name = \""
+                + role + "\", ...))."));
+    }
+
+    private VaultLoginException loginRejected(String role, String jwt, String path, VaultApi.Answer answer) {
+        LoginDiagnosis.Result diagnosis = LoginDiagnosis.diagnose(jwt, LoginDiagnostics.binding(root.api(),
+                settings.authPath(), role), LoginDiagnostics.clusterKeys(kube), java.time.Instant.now());
+        StringBuilder message = new StringBuilder("Vault rejected the login at ").append(path).append(" with role \"")
+                .append(role).append("\" (HTTP ").append(answer.status()).append("): ")
+                .append(String.join("; ", answer.errors()));
+        diagnosis.mismatches().forEach(m -> message.append("\n  mismatch: ").append(m));
+        if (diagnosis.mismatches().isEmpty()) {
+            message.append("\n  mismatch: none found by comparing token and role; Vault's reason above is the authority");
+        }
+        message.append("\n  token:  ").append(diagnosis.token());
+        message.append("\n  role:   ").append(diagnosis.role());
+        return new VaultLoginException(message.toString(), role, answer.status(), answer.errors(),
+                diagnosis.mismatches(), null);
+    }
+
+    /** Stop everything; idempotent. */
+    @Override
+    public void close() {
+        try {
+            kube.close();
+        } finally {
+            backend.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TrustEnvironment[" + backend + "]";
+    }
+}

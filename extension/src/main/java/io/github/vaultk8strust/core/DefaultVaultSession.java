@@ -1,0 +1,86 @@
+package io.github.vaultk8strust.core;
+
+import io.github.jopenlibs.vault.Vault;
+import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.json.JsonArray;
+import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.VaultSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A Vault token with its two clients; a login session revokes its token once, on close. */
+final class DefaultVaultSession implements VaultSession {
+
+    private final String token;
+    private final String role;
+    private final List<String> policies;
+    private final Vault kv;
+    private final Vault api;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    DefaultVaultSession(String address, String token, String role, List<String> policies) {
+        this.token = token;
+        this.role = role;
+        this.policies = List.copyOf(policies);
+        this.kv = VaultApi.kvClient(address, token);
+        this.api = VaultApi.plainClient(address, token);
+    }
+
+    @Override
+    public String token() {
+        return token;
+    }
+
+    @Override
+    public Optional<String> role() {
+        return Optional.ofNullable(role);
+    }
+
+    @Override
+    public List<String> policies() {
+        return policies;
+    }
+
+    @Override
+    public Vault kv() {
+        return kv;
+    }
+
+    @Override
+    public Vault api() {
+        return api;
+    }
+
+    @Override
+    public List<String> capabilities(String path) {
+        JsonArray paths = new JsonArray().add(path);
+        VaultApi.Answer answer = VaultApi.write(api, "sys/capabilities-self", Map.of("paths", paths));
+        if (!answer.ok()) {
+            throw new VaultK8sTrustException("sys/capabilities-self for \"" + path + "\" failed: HTTP " + answer.status()
+                    + ": " + String.join("; ", answer.errors()));
+        }
+        List<String> capabilities = new ArrayList<>();
+        answer.body().path(path).forEach(c -> capabilities.add(c.asText()));
+        return capabilities;
+    }
+
+    @Override
+    public void close() {
+        if (role == null || !closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            api.auth().revokeSelf();
+        } catch (VaultException e) {
+            // The token may already be expired or revoked by the test itself; the environment is thrown away anyway.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VaultSession[role=" + (role == null ? "<root>" : role) + ", policies=" + policies + "]";
+    }
+}

@@ -1,0 +1,367 @@
+package io.github.vaultk8strust.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.jopenlibs.vault.Vault;
+import io.github.jopenlibs.vault.json.Json;
+import io.github.jopenlibs.vault.json.JsonArray;
+import io.github.jopenlibs.vault.json.JsonObject;
+import io.github.vaultk8strust.PolicySpec;
+import io.github.vaultk8strust.RoleSpec;
+import io.github.vaultk8strust.ServiceAccountSpec;
+import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.VaultMode;
+import io.github.vaultk8strust.junit.JwtRole;
+import io.github.vaultk8strust.spi.Cluster;
+import io.github.vaultk8strust.spi.RunningBackend;
+import io.github.vaultk8strust.spi.VaultServer;
+import io.github.vaultk8strust.support.Deadline;
+import io.github.vaultk8strust.support.Tls;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * The seed's trust setup, written once and run unchanged against any backend: discovery, the anonymous
+ * discovery binding, Vault initialisation and unsealing, KV v2, the {@code jwt} auth method trusting the cluster
+ * issuer, policies, roles, namespaces and service accounts.
+ */
+public final class TrustSetup {
+
+    /** The seed's binding name. */
+    public static final String DISCOVERY_BINDING = "system:anonymous-service-account-issuer-discovery";
+    private static final String PROBE = ".vault-k8s-trust-probe";
+
+    /** What the setup produced: the root token and the discovery document. */
+    public record Result(String rootToken, Map<String, Object> discoveryDocument) {
+
+        @Override
+        public String toString() {
+            return "TrustSetup.Result[issuer=" + discoveryDocument.get("issuer") + "]";
+        }
+    }
+
+    private final TrustSettings settings;
+    private final RunningBackend backend;
+    private final KubernetesClient kube;
+    private final Deadline deadline;
+
+    /** Prepare the flow; nothing happens until {@link #run()}. */
+    public TrustSetup(TrustSettings settings, RunningBackend backend, KubernetesClient kube, Deadline deadline) {
+        this.settings = settings;
+        this.backend = backend;
+        this.kube = kube;
+        this.deadline = deadline;
+    }
+
+    /** Run every step; a failed step raises {@link VaultK8sTrustException} naming it, with the server's message. */
+    public Result run() {
+        // The Vault steps that do not need the cluster run beside the Kubernetes steps: the first auth mount after
+        // unsealing alone takes a few hundred milliseconds.
+        CompletableFuture<String> vaultSide = CompletableFuture.supplyAsync(() -> {
+            String root = initialiseVault();
+            Vault vault = VaultApi.plainClient(backend.vault().address(), root);
+            mountKv(vault);
+            enableJwtAuth(vault);
+            writePolicies(vault);
+            return root;
+        });
+        Map<String, Object> discovery;
+        try {
+            discovery = checkDiscovery();
+            bindAnonymousDiscovery();
+            createNamespacesAndServiceAccounts();
+        } catch (RuntimeException e) {
+            // Let the Vault side finish (or fail) before the caller stops the servers under it.
+            vaultSide.handle((root, failure) -> null).join();
+            throw e;
+        }
+        String root = joinVaultSide(vaultSide);
+        Vault vault = VaultApi.plainClient(backend.vault().address(), root);
+        configureJwtAuth(vault);
+        writeRoles(vault);
+        return new Result(root, discovery);
+    }
+
+    private static String joinVaultSide(CompletableFuture<String> vaultSide) {
+        try {
+            return vaultSide.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    // 1. "kubectl get --raw /.well-known/openid-configuration"
+    private Map<String, Object> checkDiscovery() {
+        Cluster cluster = backend.cluster();
+        String raw;
+        try {
+            raw = kube.raw("/.well-known/openid-configuration");
+        } catch (KubernetesClientException e) {
+            throw new VaultK8sTrustException("Reading the cluster's OIDC discovery document failed: " + e.getMessage()
+                    + ". The API server must run with --service-account-issuer and --service-account-signing-key-file.", e);
+        }
+        if (raw == null) {
+            throw new VaultK8sTrustException("The API server at " + cluster.apiServerUrl() + " serves no "
+                    + "/.well-known/openid-configuration: service-account issuer discovery is disabled. Start it with "
+                    + "--service-account-issuer and --service-account-signing-key-file.");
+        }
+        Map<String, Object> document;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = VaultApi.JSON.readValue(raw, Map.class);
+            document = parsed;
+        } catch (IOException e) {
+            throw new VaultK8sTrustException("The cluster's discovery document is not JSON: " + raw, e);
+        }
+        if (!cluster.issuer().equals(document.get("issuer"))) {
+            throw new VaultK8sTrustException("The cluster's discovery document names issuer \"" + document.get("issuer")
+                    + "\" but the backend announced \"" + cluster.issuer() + "\". Vault compares them byte for byte "
+                    + "(a trailing '/' matters), so the trust would fail.");
+        }
+        return Map.copyOf(document);
+    }
+
+    // 2. "kubectl create clusterrolebinding system:anonymous-service-account-issuer-discovery ..."
+    private void bindAnonymousDiscovery() {
+        kube.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder()
+                .withNewMetadata().withName(DISCOVERY_BINDING).endMetadata()
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
+                .withName("system:service-account-issuer-discovery").endRoleRef()
+                .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User")
+                .withName("system:anonymous").endSubject()
+                .build()).createOr(existing -> existing.update());
+        // Vault fetches discovery and keys without credentials: prove that works before Vault tries.
+        HttpClient anonymous = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+                .sslContext(Tls.trusting(backend.cluster().caPem())).build();
+        AtomicReference<String> last = new AtomicReference<>("not tried");
+        String url = backend.cluster().apiServerUrl() + "/openid/v1/jwks";
+        try {
+            Awaitility.await("anonymous read of " + url).atMost(deadline.remaining().plusMillis(1))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).pollInSameThread()
+                    .until(() -> {
+                        HttpResponse<String> r = anonymous.send(HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                        last.set("HTTP " + r.statusCode() + " " + r.body().strip());
+                        return r.statusCode() == 200 && r.body().contains("\"keys\"");
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new VaultK8sTrustException("An anonymous GET " + url + " does not succeed (" + last.get() + "), so "
+                    + "Vault could not fetch the issuer's keys. A 401 means the API server runs with "
+                    + "--anonymous-auth=false (k3s does by default: start it with "
+                    + "--kube-apiserver-arg=anonymous-auth=true); a 403 means the ClusterRoleBinding "
+                    + DISCOVERY_BINDING + " is missing.", e);
+        }
+    }
+
+    // 7a. "kubectl create sa vault-writer" (and the namespaces they live in)
+    private void createNamespacesAndServiceAccounts() {
+        for (String ns : settings.namespaces()) {
+            var namespace = kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                    .endMetadata().build());
+            if (namespace.get() == null) {
+                namespace.create();
+            }
+        }
+        for (ServiceAccountSpec sa : settings.serviceAccounts()) {
+            var account = kube.serviceAccounts().inNamespace(sa.namespace()).resource(new ServiceAccountBuilder()
+                    .withNewMetadata().withName(sa.name()).withNamespace(sa.namespace()).endMetadata().build());
+            if (account.get() == null) {
+                account.create();
+            }
+        }
+    }
+
+    // 2. "vault operator init" + 3 x "vault operator unseal", or dev mode's root token
+    private String initialiseVault() {
+        VaultServer server = backend.vault();
+        if (settings.vaultMode() == VaultMode.DEV) {
+            return server.devRootToken().orElseThrow(() -> new VaultK8sTrustException(
+                    "The Vault server was started in dev mode but the backend knows no root token"));
+        }
+        Vault anonymous = VaultApi.plainClient(server.address(), null);
+        VaultApi.Answer init = VaultApi.write(anonymous, "sys/init",
+                Map.of("secret_shares", 5, "secret_threshold", 3));
+        if (!init.ok()) {
+            throw stepFailed("vault operator init (PUT sys/init, 5 shares, threshold 3)", init);
+        }
+        String root = init.body().path("root_token").asText(null);
+        List<String> keys = new ArrayList<>();
+        init.body().path("keys_base64").forEach(k -> keys.add(k.asText()));
+        if (root == null || keys.size() != 5) {
+            throw new VaultK8sTrustException("vault operator init answered without a root token and 5 keys; fields: "
+                    + names(init.body()));
+        }
+        for (int i = 0; i < 3; i++) {
+            VaultApi.Answer unseal = VaultApi.write(anonymous, "sys/unseal", Map.of("key", keys.get(i)));
+            if (!unseal.ok()) {
+                throw stepFailed("vault operator unseal (key " + (i + 1) + " of 3)", unseal);
+            }
+            if (i == 2 && unseal.body().path("sealed").asBoolean(true)) {
+                throw new VaultK8sTrustException("Vault is still sealed after 3 of 5 unseal keys (threshold 3).\n"
+                        + "Vault log:\n" + server.logTail());
+            }
+        }
+        awaitActive(anonymous);
+        return root;
+    }
+
+    private void awaitActive(Vault anonymous) {
+        AtomicReference<String> last = new AtomicReference<>("not tried");
+        try {
+            Awaitility.await("Vault active").atMost(deadline.remaining().plusMillis(1)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).pollInSameThread().until(() -> {
+                        VaultApi.Answer health = VaultApi.read(anonymous, "sys/health");
+                        last.set("HTTP " + health.status());
+                        return health.status() == 200;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new VaultK8sTrustException("Vault did not become active after unsealing (sys/health: " + last.get()
+                    + ").\nVault log:\n" + backend.vault().logTail(), e);
+        }
+    }
+
+    // 3. "vault secrets enable --version=2 --path kvv2 kv"
+    private void mountKv(Vault vault) {
+        VaultApi.Answer mount = VaultApi.write(vault, "sys/mounts/" + settings.kvPath(),
+                Map.of("type", "kv", "options", Json.object().add("version", "2")));
+        if (!mount.ok()) {
+            throw stepFailed("vault secrets enable --version=2 --path " + settings.kvPath() + " kv", mount);
+        }
+        // A fresh KV v2 mount answers 400 "Upgrading from non-versioned to versioned data" for a moment; wait it
+        // out here so that a test's first write never sees it.
+        String probe = settings.kvPath() + "/data/" + PROBE;
+        AtomicReference<VaultApi.Answer> last = new AtomicReference<>();
+        try {
+            Awaitility.await("KV v2 ready").atMost(deadline.remaining().plusMillis(1)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).pollInSameThread().until(() -> {
+                        VaultApi.Answer write = VaultApi.write(vault, probe,
+                                Map.of("data", Json.object().add("ready", "true")));
+                        last.set(write);
+                        return write.ok();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw stepFailed("first write to the new KV v2 mount " + settings.kvPath(), last.get());
+        }
+        try {
+            // Deleting the metadata removes every version: the mount is left empty, as the seed's is.
+            vault.logical().delete(settings.kvPath() + "/metadata/" + PROBE);
+        } catch (io.github.jopenlibs.vault.VaultException e) {
+            throw new VaultK8sTrustException("Cannot delete the readiness probe " + settings.kvPath() + "/metadata/"
+                    + PROBE + ": " + e.getMessage(), e);
+        }
+    }
+
+    // "vault auth enable jwt"
+    private void enableJwtAuth(Vault vault) {
+        VaultApi.Answer enable = VaultApi.write(vault, "sys/auth/" + settings.authPath(), Map.of("type", "jwt"));
+        if (!enable.ok()) {
+            throw stepFailed("vault auth enable -path=" + settings.authPath() + " jwt", enable);
+        }
+    }
+
+    // 6. "vault policy write k8s-dev-writer k8s-dev-writer-policy.hcl"
+    private void writePolicies(Vault vault) {
+        for (PolicySpec policy : settings.policies()) {
+            VaultApi.Answer write = VaultApi.write(vault, "sys/policies/acl/" + policy.name(),
+                    Map.of("policy", policy.hcl()));
+            if (!write.ok()) {
+                throw new VaultK8sTrustException("Vault rejected policy \"" + policy.name() + "\" (from "
+                        + policy.origin() + "), HTTP " + write.status() + ": " + String.join("; ", write.errors())
+                        + ". Fix the HCL; `vault policy fmt` shows the same errors locally.");
+            }
+        }
+    }
+
+    // 4. "vault write auth/jwt/config oidc_discovery_url=... oidc_discovery_ca_pem=... default_role=k8s-dev"
+    private void configureJwtAuth(Vault vault) {
+        Cluster cluster = backend.cluster();
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("oidc_discovery_url", cluster.issuer());
+        config.put("oidc_discovery_ca_pem", cluster.caPem());
+        config.put("oidc_client_id", "");
+        config.put("oidc_client_secret", "");
+        // Without bound_issuer Vault does not check a token's iss claim.
+        config.put("bound_issuer", cluster.issuer());
+        config.put("default_role", settings.defaultRole());
+        VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.authPath() + "/config", config);
+        if (!write.ok()) {
+            throw new VaultK8sTrustException("Vault refused auth/" + settings.authPath() + "/config with "
+                    + "oidc_discovery_url=" + cluster.issuer() + " (HTTP " + write.status() + "): "
+                    + String.join("; ", write.errors()) + ". Vault fetches " + cluster.issuer()
+                    + "/.well-known/openid-configuration without credentials, trusting the cluster CA: the API server "
+                    + "must allow anonymous requests to it, and its issuer must equal the URL byte for byte. "
+                    + "Vault's log usually names the real cause:\n" + backend.vault().logTail());
+        }
+    }
+
+    // 5. "vault write auth/jwt/role/k8s-dev bound_subject=... bound_audiences=... role_type=jwt ..."
+    private void writeRoles(Vault vault) {
+        for (RoleSpec role : settings.roles()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("role_type", "jwt");
+            if (!role.boundSubject().isEmpty()) {
+                body.put("bound_subject", role.boundSubject());
+            }
+            body.put("bound_audiences", String.join(",", role.boundAudiences()));
+            if (!role.boundClaims().isEmpty()) {
+                // Maps go as JSON objects: the driver would send any other Map with toString().
+                JsonObject claims = Json.object();
+                role.boundClaims().forEach((claim, values) -> {
+                    JsonArray array = new JsonArray();
+                    values.forEach(array::add);
+                    claims.add(claim, array);
+                });
+                body.put("bound_claims", claims);
+                body.put("bound_claims_type", role.boundClaimsType());
+            }
+            if (!role.claimMappings().isEmpty()) {
+                JsonObject mappings = Json.object();
+                role.claimMappings().forEach(mappings::add);
+                body.put("claim_mappings", mappings);
+            }
+            body.put("user_claim", role.userClaim());
+            body.put("policies", String.join(",", role.policies()));
+            body.put("ttl", role.ttl());
+            VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.authPath() + "/role/" + role.name(), body);
+            if (!write.ok()) {
+                throw new VaultK8sTrustException("Vault rejected role \"" + role.name() + "\" (HTTP " + write.status()
+                        + "): " + String.join("; ", write.errors()) + ". Check the @JwtRole attributes.");
+            }
+        }
+    }
+
+    private VaultK8sTrustException stepFailed(String step, VaultApi.Answer answer) {
+        return new VaultK8sTrustException("Trust setup step failed: " + step + ": HTTP "
+                + (answer == null ? "?" : answer.status() + ": " + String.join("; ", answer.errors()))
+                + ".\nVault log:\n" + backend.vault().logTail());
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.vaultk8strust.junit;
+
+import io.github.vaultk8strust.BoundClaimsType;
+import java.lang.annotation.Documented;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declare a role of the {@code jwt} auth method, written to {@code auth/<authPath>/role/<name>} with
+ * {@code role_type=jwt}.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({})
+public @interface JwtRole {
+
+    /** Name the role. */
+    String name();
+
+    /**
+     * Bind the token subject, e.g. {@code system:serviceaccount:apps:reader}; a subject of that form also
+     * creates the service account. May be empty when {@link #boundClaims()} binds the token instead; at least one
+     * of the two is required.
+     */
+    String boundSubject() default "";
+
+    /** Bind the token audiences; at least one is required (Kubernetes tokens always carry one). */
+    String[] boundAudiences() default {VaultK8sTrust.SEED_AUDIENCE};
+
+    /** Name the claim that becomes the identity's alias. */
+    String userClaim() default "sub";
+
+    /** Attach these policies to issued Vault tokens. */
+    String[] policies() default {};
+
+    /**
+     * Bind claims (Vault's {@code bound_claims}), e.g.
+     * {@code @Claim(name = "/kubernetes.io/namespace", value = "payments-*")}; every listed claim must match.
+     */
+    Claim[] boundClaims() default {};
+
+    /** Say how {@link #boundClaims()} values compare: exact strings (default) or globs. */
+    BoundClaimsType boundClaimsType() default BoundClaimsType.STRING;
+
+    /**
+     * Copy claims into the Vault token's metadata (Vault's {@code claim_mappings}), e.g.
+     * {@code @ClaimMapping(claim = "/kubernetes.io/serviceaccount/name", metadata = "service_account")}.
+     */
+    ClaimMapping[] claimMappings() default {};
+
+    /** Set the token TTL in Vault's duration syntax, e.g. {@code 1h}, {@code 30m}, {@code 90s}. */
+    String ttl() default "1h";
+}

@@ -1,0 +1,18 @@
+package io.github.vaultk8strust.junit;
+
+import io.github.vaultk8strust.VaultSession;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Inject a Vault client holding the root token: a {@code io.github.jopenlibs.vault.Vault} (KV version 2 paths,
+ * like {@code vault kv}) or a {@link VaultSession}.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.PARAMETER)
+public @interface VaultRoot {
+}

@@ -1,0 +1,30 @@
+package io.github.vaultk8strust.spi;
+
+import io.fabric8.kubernetes.client.Config;
+import java.security.PrivateKey;
+import java.util.Optional;
+
+/** What the trust flow needs to know about a running Kubernetes API server; backends answer, the flow asks. */
+public interface Cluster {
+
+    /** Return the API server URL reachable from this JVM. */
+    String apiServerUrl();
+
+    /** Return the service-account issuer exactly as it appears in the discovery document and in tokens. */
+    String issuer();
+
+    /** Return the PEM of the CA Vault needs to fetch the issuer's discovery document and keys. */
+    String caPem();
+
+    /** Return a client configuration authenticated as a cluster administrator. */
+    Config adminConfig();
+
+    /**
+     * Return the private key the API server signs service-account tokens with, when the backend can hand it out
+     * (the local backend generates it; a containerised backend copies it out). Used to forge tokens Kubernetes
+     * would never issue, such as expired ones; empty when the backend cannot provide it.
+     */
+    default Optional<PrivateKey> serviceAccountPrivateKey() {
+        return Optional.empty();
+    }
+}

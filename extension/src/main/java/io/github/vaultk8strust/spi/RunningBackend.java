@@ -1,0 +1,28 @@
+package io.github.vaultk8strust.spi;
+
+import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.support.Deadline;
+
+/** A started backend: a cluster and a Vault server, stopped together. */
+public interface RunningBackend extends AutoCloseable {
+
+    /** Return which backend this is. */
+    Backend kind();
+
+    /** Return the cluster. */
+    Cluster cluster();
+
+    /** Return the Vault server. */
+    VaultServer vault();
+
+    /**
+     * Return the start-up budget the servers were started under; the trust setup spends what is left of it, so
+     * that one timeout covers servers and setup. (Finding, building or pulling binaries and images comes before
+     * and is not part of it.)
+     */
+    Deadline startupDeadline();
+
+    /** Stop every process or container and delete every temporary file. */
+    @Override
+    void close();
+}

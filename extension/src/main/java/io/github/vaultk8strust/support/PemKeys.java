@@ -1,0 +1,37 @@
+package io.github.vaultk8strust.support;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.security.PrivateKey;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+/** Read PEM private keys in the forms Kubernetes distributions write them: PKCS#8 or PKCS#1/SEC1. */
+public final class PemKeys {
+
+    private PemKeys() {
+    }
+
+    /**
+     * Parse the first private key in {@code pem}; {@code source} names it in errors. The key is never part of a
+     * message.
+     */
+    public static PrivateKey privateKey(String pem, String source) {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object object = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (object instanceof PEMKeyPair pair) {
+                return converter.getKeyPair(pair).getPrivate();
+            }
+            if (object instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+            throw new IllegalStateException(source + " holds no PEM private key (found "
+                    + (object == null ? "nothing" : object.getClass().getSimpleName()) + ")");
+        } catch (IOException e) {
+            throw new IllegalStateException(source + " is not a readable PEM private key: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.github.vaultk8strust.verify;
+
+import io.github.vaultk8strust.VaultSession;
+/**
+ * Entry point of the trust verification vocabulary:
+ *
+ * <pre>{@code
+ * TrustAssertions.assertThat(session)
+ *         .may("read", "kvv2/data/k8s-dev/foo")
+ *         .mayNot("update", "kvv2/data/other");
+ * }</pre>
+ *
+ * <p>See also {@link PolicyMatrix} (expectations as a table) and {@link AdversarialTokens} (tokens that must be
+ * rejected).
+ */
+public final class TrustAssertions {
+
+    private TrustAssertions() {
+    }
+
+    /** Start capability assertions on a logged-in token (or the root session). */
+    public static SessionAssert assertThat(VaultSession session) {
+        return new SessionAssert(session);
+    }
+}

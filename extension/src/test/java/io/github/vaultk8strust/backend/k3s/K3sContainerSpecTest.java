@@ -1,0 +1,116 @@
+package io.github.vaultk8strust.backend.k3s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.LogMessageWaitStrategy;
+import org.testcontainers.containers.wait.strategy.WaitStrategy;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
+
+/** The k3s container's configuration, checked without a Docker engine. */
+class K3sContainerSpecTest {
+
+    /** A container that is never started; it only shows what was configured. */
+    static final class Unstarted extends GenericContainer<Unstarted> {
+
+        Unstarted() {
+            super(DockerImageName.parse("rancher/k3s:v1.34.1-k3s1"));
+            addExposedPorts(6443, 8443); // what K3sContainer's constructor exposes
+        }
+
+        WaitStrategy waitStrategy() {
+            return getWaitStrategy();
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void commandKeepsK3sContainerFlagsAndTurnsAnonymousAuthOn() {
+        K3sContainerSpec spec = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(90));
+
+        assertThat(spec.command("localhost")).containsExactly("server", "--disable=traefik", "--tls-san=localhost",
+                "--kube-apiserver-arg=anonymous-auth=true");
+        Unstarted container = spec.applyTo(new Unstarted(), "docker.example.com");
+        assertThat(container.getCommandParts()).containsExactly("server", "--disable=traefik",
+                "--tls-san=docker.example.com", "--kube-apiserver-arg=anonymous-auth=true");
+    }
+
+    @Test
+    void exposesTheApiServerAndVaultNodePortKeepingExistingPorts() {
+        Unstarted container = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(90))
+                .applyTo(new Unstarted(), "localhost");
+
+        assertThat(container.getExposedPorts()).containsExactly(6443, 8443, 30820);
+        assertThat(K3sContainerSpec.VAULT_NODE_PORT).isEqualTo(30820)
+                .isEqualTo(VaultManifests.nodePortService(K3sContainerSpec.VAULT_NODE_PORT).getSpec().getPorts().get(0)
+                        .getNodePort());
+    }
+
+    @Test
+    void waitsForTheNodeControllerWithinTheStartupBudget() {
+        Unstarted container = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(75))
+                .applyTo(new Unstarted(), "localhost");
+
+        assertThat(container.waitStrategy()).isInstanceOf(LogMessageWaitStrategy.class)
+                .extracting("regEx", "times", "startupTimeout")
+                .containsExactly(".*Node controller sync successful.*", 1, Duration.ofSeconds(75));
+    }
+
+    @Test
+    void sideLoadsImageTarballsIntoTheAutoImportDirectoryBeforeStart() throws IOException {
+        Path vault = Files.writeString(dir.resolve("vault.tar"), "not really a tarball");
+        Path pause = Files.writeString(dir.resolve("pause.tar"), "neither");
+        K3sContainerSpec spec = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(
+                K3sContainerSpec.SideLoad.of("hashicorp/vault:1.20", vault),
+                K3sContainerSpec.SideLoad.of("mirror.example.com:5000/rancher/mirrored-pause:3.6", pause)),
+                Duration.ofSeconds(90));
+
+        Unstarted container = spec.applyTo(new Unstarted(), "localhost");
+
+        Map<String, String> copies = container.getCopyToFileContainerPathMap().entrySet().stream()
+                .collect(Collectors.toMap(e -> Path.of(e.getKey().getResolvedPath()).getFileName().toString(),
+                        Map.Entry::getValue));
+        assertThat(copies).containsOnly(
+                Map.entry("vault.tar", "/var/lib/rancher/k3s/agent/images/hashicorp_vault_1.20.tar"),
+                Map.entry("pause.tar",
+                        "/var/lib/rancher/k3s/agent/images/mirror.example.com_5000_rancher_mirrored-pause_3.6.tar"));
+        assertThat(container.getCopyToFileContainerPathMap().keySet()).extracting(MountableFile::getFileMode)
+                .allSatisfy(mode -> assertThat(mode & 0777).isEqualTo(0644));
+    }
+
+    @Test
+    void anyImageNameIsAcceptedAsK3s() {
+        DockerImageName name = new K3sContainerSpec("mirror.example.com/team/k3s-patched:1", List.of(),
+                Duration.ofSeconds(1)).dockerImageName();
+
+        assertThat(name.isCompatibleWith(DockerImageName.parse("rancher/k3s"))).isTrue();
+        assertThat(name.asCanonicalNameString()).isEqualTo("mirror.example.com/team/k3s-patched:1");
+    }
+
+    @Test
+    void issuerIsK3sWithoutTrailingSlash() {
+        assertThat(K3sContainerSpec.ISSUER).isEqualTo("https://kubernetes.default.svc.cluster.local");
+    }
+
+    @Test
+    void pullFailureNamesImageAndRegistry() {
+        assertThat(K3sImages.pullFailure("hashicorp/vault:9.99", new RuntimeException("manifest unknown")))
+                .startsWith("Cannot pull image hashicorp/vault:9.99 from registry docker.io (Docker Hub) through the "
+                        + "host Docker engine: manifest unknown.");
+        assertThat(K3sImages.registry("mirror.example.com:5000/rancher/k3s:v1")).isEqualTo(
+                "registry mirror.example.com:5000");
+        assertThat(K3sImages.registry("quay.io/openbao/openbao:2.4")).isEqualTo("registry quay.io");
+    }
+}

@@ -1,0 +1,110 @@
+package io.github.vaultk8strust.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.vaultk8strust.backend.k3s.K3sContainerSpec;
+import io.github.vaultk8strust.core.TrustSettings.K3sOnlyPolicy;
+import io.github.vaultk8strust.core.TrustSettings.K3sOptions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+/** The k3s backend's settings: images and the k3s-only policy, through every configuration layer. */
+class K3sSettingsTest {
+
+    private final Map<String, String> config = new HashMap<>();
+    private final Map<String, String> env = new HashMap<>();
+
+    private K3sOptions resolve(Class<?> fixture) {
+        return new SettingsResolver(key -> Optional.ofNullable(config.get(key)), env::get,
+                K3sSettingsTest.class.getClassLoader()).resolve(fixture.getAnnotation(VaultK8sTrust.class)).k3s();
+    }
+
+    @VaultK8sTrust
+    static class Defaults {
+    }
+
+    @VaultK8sTrust(k3sImage = "mirror.example.com:5000/rancher/k3s:v1.33.5-k3s1", vaultImage = "openbao/openbao:2.4.1")
+    static class Images {
+    }
+
+    @VaultK8sTrust(vaultImage = "Not An Image!")
+    static class BadImage {
+    }
+
+    @Test
+    void defaultsAreTheWalkthroughImagesAndSkip() {
+        K3sOptions k3s = resolve(Defaults.class);
+
+        assertThat(k3s.k3sImage()).isEqualTo("rancher/k3s:v1.34.1-k3s1").isEqualTo(VaultK8sTrust.DEFAULT_K3S_IMAGE);
+        assertThat(k3s.vaultImage()).isEqualTo("hashicorp/vault:1.20").isEqualTo(VaultK8sTrust.DEFAULT_VAULT_IMAGE);
+        assertThat(k3s.systemImages()).isEqualTo(K3sContainerSpec.DEFAULT_SYSTEM_IMAGES)
+                .contains("rancher/mirrored-pause:3.6");
+        assertThat(k3s.k3sOnly()).isEqualTo(K3sOnlyPolicy.SKIP);
+    }
+
+    @Test
+    void keysAreTheDocumentedOnes() {
+        assertThat(VaultK8sTrust.K3S_IMAGE_KEY).isEqualTo("vaultk8s.k3s.image");
+        assertThat(VaultK8sTrust.K3S_VAULT_IMAGE_KEY).isEqualTo("vaultk8s.k3s.vault-image");
+        assertThat(VaultK8sTrust.K3S_ONLY_KEY).isEqualTo("vaultk8s.k3s-only");
+        assertThat(SettingsResolver.environmentVariable(VaultK8sTrust.K3S_VAULT_IMAGE_KEY))
+                .isEqualTo("VAULTK8S_K3S_VAULT_IMAGE");
+        assertThat(SettingsResolver.environmentVariable(VaultK8sTrust.K3S_ONLY_KEY)).isEqualTo("VAULTK8S_K3S_ONLY");
+    }
+
+    @Test
+    void annotationBeatsConfigurationParameterBeatsEnvironment() {
+        config.put("vaultk8s.k3s.image", "rancher/k3s:v1.32.9-k3s1");
+        env.put("VAULTK8S_K3S_IMAGE", "rancher/k3s:v1.31.1-k3s1");
+        env.put("VAULTK8S_K3S_VAULT_IMAGE", "hashicorp/vault:1.19");
+
+        K3sOptions annotated = resolve(Images.class);
+        assertThat(annotated.k3sImage()).isEqualTo("mirror.example.com:5000/rancher/k3s:v1.33.5-k3s1");
+        assertThat(annotated.vaultImage()).isEqualTo("openbao/openbao:2.4.1");
+
+        K3sOptions configured = resolve(Defaults.class);
+        assertThat(configured.k3sImage()).isEqualTo("rancher/k3s:v1.32.9-k3s1");
+        assertThat(configured.vaultImage()).isEqualTo("hashicorp/vault:1.19");
+    }
+
+    @Test
+    void systemImagesAreAListOrNone() {
+        config.put("vaultk8s.k3s.system-images", " rancher/mirrored-pause:3.6 , registry.local/coredns:1.2 ");
+        assertThat(resolve(Defaults.class).systemImages())
+                .containsExactly("rancher/mirrored-pause:3.6", "registry.local/coredns:1.2");
+
+        config.put("vaultk8s.k3s.system-images", "NONE");
+        assertThat(resolve(Defaults.class).systemImages()).isEmpty();
+    }
+
+    @Test
+    void k3sOnlyAcceptsSkipAndFail() {
+        env.put("VAULTK8S_K3S_ONLY", "FAIL");
+        assertThat(resolve(Defaults.class).k3sOnly()).isEqualTo(K3sOnlyPolicy.FAIL);
+
+        config.put("vaultk8s.k3s-only", "maybe");
+        assertThatThrownBy(() -> resolve(Defaults.class)).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage("Configuration parameter vaultk8s.k3s-only (or environment variable VAULTK8S_K3S_ONLY) = "
+                        + "\"maybe\" is not valid; accepted: skip, fail");
+    }
+
+    @Test
+    void rejectsAnImageNameWithTheAttributeAndAnExample() {
+        assertThatThrownBy(() -> resolve(BadImage.class)).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@VaultK8sTrust(vaultImage = \"Not An Image!\"): \"Not An Image!\" is not an "
+                        + "image name; use [registry/]repository[:tag][@digest], e.g. \"hashicorp/vault:1.20\"");
+    }
+
+    @Test
+    void imagesArePartOfTheSharingKey() {
+        assertThat(resolve(Images.class)).isNotEqualTo(resolve(Defaults.class));
+        config.put("vaultk8s.k3s.vault-image", "openbao/openbao:2.4.1");
+        assertThat(resolve(Defaults.class).vaultImage()).isEqualTo(resolve(Images.class).vaultImage());
+        assertThat(List.of(resolve(Defaults.class))).isEqualTo(List.of(resolve(Defaults.class)));
+    }
+}
