@@ -29,6 +29,11 @@ public final class ConfigKeys {
     public static final String DOWNLOAD_KEY = "vaultk8s.local.download";
     /** Configuration key: {@code false} forbids building server binaries from pinned Go modules. */
     public static final String BUILD_KEY = "vaultk8s.local.build";
+    /**
+     * Configuration key: {@code true} keeps a failed local environment's directory (server logs with secrets
+     * masked, configuration, certificates; private keys deleted) and prints where it is; default {@code false}.
+     */
+    public static final String KEEP_ON_FAILURE_KEY = "vaultk8s.keep-on-failure";
     /** Configuration key for {@code k3sImage}: the k3s image, e.g. {@code rancher/k3s:v1.34.1-k3s1}. */
     public static final String K3S_IMAGE_KEY = "vaultk8s.k3s.image";
     /** Configuration key for {@code vaultImage} on the k3s backend, e.g. {@code openbao/openbao:2.4}. */

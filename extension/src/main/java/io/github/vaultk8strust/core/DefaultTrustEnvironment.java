@@ -45,6 +45,12 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
     private final TrustSetup.Result setup;
     private final DefaultVaultSession root;
     private final io.github.jopenlibs.vault.Vault anonymous;
+    /** Root-token client with short time-outs, for the reads that explain a failed login. */
+    private final io.github.jopenlibs.vault.Vault diagnostics;
+
+    /** A local Vault answers a login in milliseconds; a stopped one must not hang the test for long. */
+    static final int LOGIN_READ_TIMEOUT_SECONDS = 10;
+    static final int DIAGNOSTIC_READ_TIMEOUT_SECONDS = 3;
 
     private DefaultTrustEnvironment(TrustSettings settings, RunningBackend backend, KubernetesClient kube,
                                     TrustSetup.Result setup) {
@@ -53,7 +59,9 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
         this.kube = kube;
         this.setup = setup;
         this.root = new DefaultVaultSession(backend.vault().address(), setup.rootToken(), null, List.of("root"));
-        this.anonymous = VaultApi.plainClient(backend.vault().address(), null);
+        this.anonymous = VaultApi.quickClient(backend.vault().address(), null, LOGIN_READ_TIMEOUT_SECONDS);
+        this.diagnostics = VaultApi.quickClient(backend.vault().address(), setup.rootToken(),
+                DIAGNOSTIC_READ_TIMEOUT_SECONDS);
     }
 
     /**
@@ -190,6 +198,16 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
         return names;
     }
 
+    /**
+     * Fail at once when a server of this environment exited after start-up, naming it, with its pid, exit code
+     * and log tail, instead of letting the next call run into time-outs.
+     */
+    public void requireUsable() {
+        backend.brokenReason().ifPresent(reason -> {
+            throw new VaultK8sTrustException("This environment (" + backend + ") can no longer be used: " + reason);
+        });
+    }
+
     @Override
     public KubernetesClient newKubernetesClient() {
         return new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
@@ -208,6 +226,7 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
     @Override
     public ServiceAccountJwt mintToken(String namespace, String serviceAccount, String audience,
                                        long expirationSeconds) {
+        requireUsable();
         TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences(audience)
                 .withExpirationSeconds(expirationSeconds).endSpec().build();
         try {
@@ -228,12 +247,18 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
 
     @Override
     public VaultSession login(String role, String jwt) {
+        requireUsable();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("role", role);
         body.put("jwt", jwt);
         String path = "auth/" + settings.authPath() + "/login";
         VaultApi.Answer answer = VaultApi.write(anonymous, path, body);
         if (!answer.ok()) {
+            Optional<String> unavailable = vaultUnavailable(answer);
+            if (unavailable.isPresent()) {
+                // Not a rejection: comparing the token with the role would only invent mismatches.
+                throw new VaultLoginException(unavailable.get(), role, answer.status(), answer.errors(), null);
+            }
             throw loginRejected(role, jwt, path, answer);
         }
         List<String> policies = new ArrayList<>();
@@ -271,14 +296,45 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
                 + role + "\", ...))."));
     }
 
+    /**
+     * Say so when the login failed because Vault did not answer or is sealed, with the Vault process's state and
+     * log tail; empty when Vault answered and refused.
+     */
+    private Optional<String> vaultUnavailable(VaultApi.Answer answer) {
+        String address = backend.vault().address();
+        String what;
+        if (answer.status() == 0) {
+            what = "Vault at " + address + " did not answer the login (" + String.join("; ", answer.errors()) + ")";
+        } else if (answer.status() == 503 || answer.errors().stream().anyMatch(e -> e.contains("sealed"))) {
+            VaultApi.Answer health = VaultApi.read(diagnostics, "sys/health?sealedcode=200&uninitcode=200");
+            if (!health.body().path("sealed").asBoolean(answer.errors().stream().anyMatch(e -> e.contains("sealed")))) {
+                return Optional.empty();
+            }
+            what = "Vault at " + address + " is sealed (HTTP " + answer.status() + ": "
+                    + String.join("; ", answer.errors()) + "); someone ran `vault operator seal` or Vault restarted. "
+                    + "The login was not compared with the role";
+        } else {
+            return Optional.empty();
+        }
+        StringBuilder message = new StringBuilder(what).append('.');
+        backend.brokenReason().ifPresent(reason -> message.append("\n  environment broken: ")
+                .append(reason.lines().findFirst().orElse(reason)));
+        message.append("\n  process: ").append(backend.vault().processState());
+        message.append("\n  Vault's last log lines:\n").append(backend.vault().logTail());
+        return Optional.of(message.toString());
+    }
+
     private VaultLoginException loginRejected(String role, String jwt, String path, VaultApi.Answer answer) {
-        LoginDiagnosis.Result diagnosis = LoginDiagnosis.diagnose(jwt, LoginDiagnostics.binding(root.api(),
-                settings.authPath(), role), LoginDiagnostics.clusterKeys(kube), java.time.Instant.now());
+        LoginDiagnostics.RoleLookup lookup = LoginDiagnostics.lookup(diagnostics, settings.authPath(), role);
+        LoginDiagnosis.Result diagnosis = LoginDiagnosis.diagnose(jwt, lookup.binding(), lookup.readFailure(),
+                LoginDiagnostics.clusterKeys(kube), java.time.Instant.now());
         StringBuilder message = new StringBuilder("Vault rejected the login at ").append(path).append(" with role \"")
                 .append(role).append("\" (HTTP ").append(answer.status()).append("): ")
                 .append(String.join("; ", answer.errors()));
         diagnosis.mismatches().forEach(m -> message.append("\n  mismatch: ").append(m));
-        if (diagnosis.mismatches().isEmpty()) {
+        if (lookup.readFailure() != null) {
+            message.append("\n  mismatch: not compared: ").append(diagnosis.role());
+        } else if (diagnosis.mismatches().isEmpty()) {
             message.append("\n  mismatch: none found by comparing token and role; Vault's reason above is the authority");
         }
         message.append("\n  token:  ").append(diagnosis.token());

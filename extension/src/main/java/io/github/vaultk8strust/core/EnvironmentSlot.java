@@ -35,6 +35,7 @@ public final class EnvironmentSlot implements AutoCloseable {
      */
     public DefaultTrustEnvironment environment(boolean firstUse) {
         if (failure == null) {
+            environment.requireUsable();
             return environment;
         }
         if (firstUse) {

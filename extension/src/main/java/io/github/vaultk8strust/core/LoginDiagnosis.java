@@ -67,6 +67,29 @@ public final class LoginDiagnosis {
     }
 
     /**
+     * Compare, or, when the role could not be read ({@code roleReadFailure} not null), say only that: the role is
+     * unknown, which is not the same as absent.
+     */
+    public static Result diagnose(String rawJwt, Binding binding, String roleReadFailure, JWKSet keys, Instant now) {
+        if (binding != null || roleReadFailure == null) {
+            return diagnose(rawJwt, binding, keys, now);
+        }
+        String token;
+        try {
+            JWT jwt = JWTParser.parse(rawJwt.trim());
+            token = describe(jwt, jwt.getJWTClaimsSet());
+        } catch (ParseException e) {
+            token = "not a JWT";
+        }
+        return new Result(token, roleUnknown(roleReadFailure), List.of());
+    }
+
+    /** The role line when the role could not be read. */
+    public static String roleUnknown(String readFailure) {
+        return "role unknown (read failed: " + readFailure + ")";
+    }
+
+    /**
      * Compare.
      *
      * @param binding the role's binding, or {@code null} when the role does not exist

@@ -15,12 +15,27 @@ final class LoginDiagnostics {
     private LoginDiagnostics() {
     }
 
-    /** Read the role and the auth method's {@code bound_issuer} with an administrator token; null when the role is missing. */
-    static LoginDiagnosis.Binding binding(Vault admin, String authPath, String role) {
+    /**
+     * The role as read from Vault: its binding, or null with {@code readFailure} null when Vault says it does not
+     * exist (404), or null with the reason when the read itself failed (then nothing is known about the role).
+     */
+    record RoleLookup(LoginDiagnosis.Binding binding, String readFailure) {
+    }
+
+    /** Read the role and the auth method's {@code bound_issuer} with an administrator token. */
+    static RoleLookup lookup(Vault admin, String authPath, String role) {
         VaultApi.Answer answer = VaultApi.read(admin, "auth/" + authPath + "/role/" + role);
-        if (!answer.ok()) {
-            return null;
+        if (answer.status() == 404) {
+            return new RoleLookup(null, null);
         }
+        if (!answer.ok()) {
+            return new RoleLookup(null, (answer.status() == 0 ? "no answer" : "HTTP " + answer.status()) + ": "
+                    + String.join("; ", answer.errors()));
+        }
+        return new RoleLookup(binding(admin, authPath, answer), null);
+    }
+
+    private static LoginDiagnosis.Binding binding(Vault admin, String authPath, VaultApi.Answer answer) {
         JsonNode data = answer.body().path("data");
         Map<String, List<String>> claims = new LinkedHashMap<>();
         data.path("bound_claims").fields().forEachRemaining(e -> claims.put(e.getKey(), strings(e.getValue())));

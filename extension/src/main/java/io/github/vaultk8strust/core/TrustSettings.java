@@ -72,12 +72,20 @@ public record TrustSettings(
         }
     }
 
-    /** Where the local backend finds its server binaries. */
+    /**
+     * Where the local backend finds its server binaries, and whether a failed environment's directory is kept
+     * ({@code vaultk8s.keep-on-failure}).
+     */
     public record LocalOptions(Map<ServerBinary, Path> explicitBinaries, Path cacheDir, boolean download,
-                               boolean build) {
+                               boolean build, boolean keepOnFailure) {
 
         public LocalOptions {
             explicitBinaries = Map.copyOf(explicitBinaries);
+        }
+
+        /** Create the options with {@code keepOnFailure} off (the default). */
+        public LocalOptions(Map<ServerBinary, Path> explicitBinaries, Path cacheDir, boolean download, boolean build) {
+            this(explicitBinaries, cacheDir, download, build, false);
         }
     }
 }

@@ -53,6 +53,7 @@ public final class SettingsResolver {
             """;
 
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration MIN_STARTUP_TIMEOUT = Duration.ofSeconds(1);
 
     /** Vault refuses secrets mounts under these paths (vault/mount.go). */
     private static final List<String> RESERVED_SECRET_PREFIXES = List.of("audit", "auth", "sys", "cubbyhole", "identity");
@@ -214,7 +215,9 @@ public final class SettingsResolver {
                 .orElse(true);
         boolean build = setting(VaultK8sTrust.BUILD_KEY).map(v -> parseBoolean(VaultK8sTrust.BUILD_KEY, v))
                 .orElse(true);
-        return new LocalOptions(explicit, cacheDir.toAbsolutePath(), download, build);
+        boolean keepOnFailure = setting(VaultK8sTrust.KEEP_ON_FAILURE_KEY)
+                .map(v -> parseBoolean(VaultK8sTrust.KEEP_ON_FAILURE_KEY, v)).orElse(false);
+        return new LocalOptions(explicit, cacheDir.toAbsolutePath(), download, build, keepOnFailure);
     }
 
     private Optional<String> setting(String key) {
@@ -262,6 +265,7 @@ public final class SettingsResolver {
                     + "\"system:serviceaccount:<namespace>:<service-account>\", or claims, e.g. boundClaims = "
                     + "@Claim(name = \"/kubernetes.io/namespace\", value = \"payments\")");
         }
+        boundSubject(where, role.boundSubject());
         Map<String, List<String>> boundClaims = boundClaims(where, role);
         Map<String, String> claimMappings = claimMappings(where, role);
         if (role.boundAudiences().length == 0 || Arrays.stream(role.boundAudiences()).anyMatch(String::isBlank)) {
@@ -288,6 +292,33 @@ public final class SettingsResolver {
             serviceAccountName(where + " boundSubject service account", sa.name());
         });
         return spec;
+    }
+
+    /**
+     * Reject a subject Vault would compare byte for byte with a token's {@code sub} and never match: surrounding
+     * whitespace, or a service-account subject that is not exactly {@code system:serviceaccount:<ns>:<name>}.
+     */
+    private static void boundSubject(String where, String subject) {
+        String prefix = "system:serviceaccount:";
+        if (subject.isEmpty()) {
+            return;
+        }
+        if (!subject.equals(subject.strip())) {
+            throw misuse(where + ": boundSubject = \"" + subject + "\" has leading or trailing whitespace; a token's "
+                    + "sub never has, so no token would match. Use \"" + subject.strip() + "\"");
+        }
+        if (!subject.startsWith(prefix)) {
+            return;
+        }
+        String[] parts = subject.substring(prefix.length()).split(":", -1);
+        if (parts.length != 2) {
+            throw misuse(where + ": boundSubject = \"" + subject + "\" is not a service-account subject: expected "
+                    + "exactly \"system:serviceaccount:<namespace>:<service-account>\" (" + (parts.length < 2
+                    ? "the service account name is missing" : (parts.length - 2) + " extra ':'-separated part(s)")
+                    + "), e.g. \"system:serviceaccount:default:my-app\"");
+        }
+        namespace(where + " boundSubject namespace", parts[0]);
+        serviceAccountName(where + " boundSubject service account", parts[1]);
     }
 
     private static Map<String, List<String>> boundClaims(String where, JwtRole role) {
@@ -449,7 +480,12 @@ public final class SettingsResolver {
         }
         if (d == null || d.isZero() || d.isNegative()) {
             throw new ExtensionConfigurationException(where + ": \"" + value + "\" is not a positive duration; use e.g. "
-                    + "\"90s\", \"2m\", \"500ms\", a number of seconds, or ISO-8601 such as \"PT2M\"");
+                    + "\"90s\", \"2m\", \"1500ms\", a number of seconds, or ISO-8601 such as \"PT2M\"");
+        }
+        if (d.compareTo(MIN_STARTUP_TIMEOUT) < 0) {
+            throw new ExtensionConfigurationException(where + ": \"" + value + "\" is below the minimum of 1 s; no "
+                    + "environment starts that fast (a warm start takes several seconds). Use e.g. \"120s\" (the "
+                    + "default) or \"2m\"");
         }
         return d;
     }

@@ -60,6 +60,8 @@ public @interface VaultK8sTrust {
     String DOWNLOAD_KEY = ConfigKeys.DOWNLOAD_KEY;
     /** Configuration key: {@code false} forbids building server binaries from pinned Go modules. */
     String BUILD_KEY = ConfigKeys.BUILD_KEY;
+    /** {@link ConfigKeys#KEEP_ON_FAILURE_KEY}. */
+    String KEEP_ON_FAILURE_KEY = ConfigKeys.KEEP_ON_FAILURE_KEY;
     /** Configuration key for {@link #k3sImage()}: the k3s image, e.g. {@code rancher/k3s:v1.34.1-k3s1}. */
     String K3S_IMAGE_KEY = ConfigKeys.K3S_IMAGE_KEY;
     /** Configuration key for {@link #vaultImage()} on the k3s backend, e.g. {@code openbao/openbao:2.4}. */

@@ -2,6 +2,7 @@ package io.github.vaultk8strust.spi;
 
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.support.Deadline;
+import java.util.Optional;
 
 /** A started backend: a cluster and a Vault server, stopped together. */
 public interface RunningBackend extends AutoCloseable {
@@ -21,6 +22,14 @@ public interface RunningBackend extends AutoCloseable {
      * and is not part of it.)
      */
     Deadline startupDeadline();
+
+    /**
+     * Return why this backend can no longer be used (a server exited after start-up: its name, pid, exit code and
+     * log tail), or empty while it is healthy. Callers fail at once with this instead of waiting for time-outs.
+     */
+    default Optional<String> brokenReason() {
+        return Optional.empty();
+    }
 
     /** Stop every process or container and delete every temporary file. */
     @Override

@@ -11,6 +11,11 @@ public interface VaultServer {
     /** Return the root token of a dev-mode server; empty when the server must be initialised. */
     Optional<String> devRootToken();
 
+    /** Describe the server process's state for messages (running, stopped by SIGSTOP, exited with a code). */
+    default String processState() {
+        return "(process state unknown)";
+    }
+
     /** Return the last lines of the server's log, secrets masked, for error messages. */
     String logTail();
 }

@@ -4,8 +4,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -32,4 +38,38 @@ public final class Tls {
         }
     }
 
+    /**
+     * Return an SSL context that trusts exactly the given CA and presents the client certificate in
+     * {@code certPem} with the private key in {@code keyPem} (for etcd, which requires client certificates).
+     */
+    public static SSLContext mutual(String caPem, Path certPem, Path keyPem) {
+        try {
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certPem)));
+            PrivateKey key = PemKeys.privateKey(Files.readString(keyPem, StandardCharsets.US_ASCII),
+                    "The client key " + keyPem);
+            char[] password = new char[0];
+            KeyStore identity = KeyStore.getInstance("PKCS12");
+            identity.load(null, null);
+            identity.setKeyEntry("client", key, password, new Certificate[] {cert});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(identity, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), trustManagers(caPem), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Cannot build a client TLS context from " + certPem + ": " + e, e);
+        }
+    }
+
+    private static javax.net.ssl.TrustManager[] trustManagers(String caPem) throws GeneralSecurityException,
+            IOException {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        return tmf.getTrustManagers();
+    }
 }

@@ -170,7 +170,8 @@ class SettingsResolverTest {
             "90s, PT1M30S",
             "2m, PT2M",
             "1h, PT1H",
-            "500ms, PT0.5S",
+            "1500ms, PT1.5S",
+            "1s, PT1S",
             "45, PT45S",
             "PT2M, PT2M",
             "pt2m, PT2M",
@@ -791,7 +792,7 @@ class SettingsResolverTest {
         assertMisuse(Defaults.class).hasMessageContainingAll(
                 "Configuration parameter vaultk8s.startup.timeout",
                 "\"soon\" is not a positive duration",
-                "\"90s\"", "\"2m\"", "\"500ms\"", "a number of seconds", "\"PT2M\"");
+                "\"90s\"", "\"2m\"", "\"1500ms\"", "a number of seconds", "\"PT2M\"");
     }
 
     @ParameterizedTest
@@ -800,6 +801,85 @@ class SettingsResolverTest {
         config.put(VaultK8sTrust.STARTUP_TIMEOUT_KEY, value);
 
         assertMisuse(Defaults.class).hasMessageContaining("\"" + value + "\" is not a positive duration");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1ms", "500ms", "999ms", "PT0.5S"})
+    void rejectsStartupTimeoutsBelowOneSecond(String value) {
+        config.put(VaultK8sTrust.STARTUP_TIMEOUT_KEY, value);
+
+        assertMisuse(Defaults.class).hasMessageContainingAll("Configuration parameter vaultk8s.startup.timeout",
+                "\"" + value + "\" is below the minimum of 1 s");
+    }
+
+    @VaultK8sTrust(startupTimeout = "1ms")
+    static class TinyStartupTimeoutAttribute {
+    }
+
+    @Test
+    void rejectsTinyStartupTimeoutAttributeNamingTheAttribute() {
+        assertMisuse(TinyStartupTimeoutAttribute.class).hasMessageContainingAll(
+                "@VaultK8sTrust(startupTimeout = \"1ms\")", "below the minimum of 1 s")
+                .hasMessageNotContaining("budget of 0 s");
+    }
+
+    @VaultK8sTrust(roles = @JwtRole(name = "r", boundSubject = "system:serviceaccount:default"))
+    static class SubjectWithoutServiceAccount {
+    }
+
+    @VaultK8sTrust(roles = @JwtRole(name = "r", boundSubject = " system:serviceaccount:default:app"))
+    static class SubjectWithLeadingSpace {
+    }
+
+    @VaultK8sTrust(roles = @JwtRole(name = "r", boundSubject = "system:serviceaccount:default:app\t"))
+    static class SubjectWithTrailingTab {
+    }
+
+    @VaultK8sTrust(roles = @JwtRole(name = "r", boundSubject = "system:serviceaccount:default:sa:extra"))
+    static class SubjectWithExtraPart {
+    }
+
+    @VaultK8sTrust(roles = @JwtRole(name = "r", boundSubject = "system:serviceaccount:Default:app"))
+    static class SubjectWithInvalidNamespace {
+    }
+
+    @VaultK8sTrust(roles = @JwtRole(name = "r", boundSubject = "system:serviceaccount:default:my_app"))
+    static class SubjectWithInvalidServiceAccount {
+    }
+
+    @VaultK8sTrust(roles = @JwtRole(name = "r", boundSubject = "system:serviceaccount::app"))
+    static class SubjectWithEmptyNamespace {
+    }
+
+    @Test
+    void rejectsServiceAccountSubjectWithoutName() {
+        assertMisuse(SubjectWithoutServiceAccount.class).hasMessageContainingAll("@JwtRole(name = \"r\")",
+                "boundSubject = \"system:serviceaccount:default\"", "service account name is missing",
+                "\"system:serviceaccount:<namespace>:<service-account>\"");
+    }
+
+    @Test
+    void rejectsSubjectsWithSurroundingWhitespace() {
+        assertMisuse(SubjectWithLeadingSpace.class).hasMessageContainingAll("@JwtRole(name = \"r\")",
+                "boundSubject = \" system:serviceaccount:default:app\"", "leading or trailing whitespace",
+                "Use \"system:serviceaccount:default:app\"");
+        assertMisuse(SubjectWithTrailingTab.class).hasMessageContaining("leading or trailing whitespace");
+    }
+
+    @Test
+    void rejectsServiceAccountSubjectWithExtraParts() {
+        assertMisuse(SubjectWithExtraPart.class).hasMessageContainingAll(
+                "boundSubject = \"system:serviceaccount:default:sa:extra\"", "1 extra ':'-separated part(s)");
+    }
+
+    @Test
+    void rejectsServiceAccountSubjectWithInvalidParts() {
+        assertMisuse(SubjectWithInvalidNamespace.class).hasMessageContainingAll(
+                "boundSubject namespace = \"Default\"",
+                "not a valid namespace name");
+        assertMisuse(SubjectWithInvalidServiceAccount.class).hasMessageContainingAll(
+                "boundSubject service account = \"my_app\"", "not a valid service account name");
+        assertMisuse(SubjectWithEmptyNamespace.class).hasMessageContaining("boundSubject namespace = \"\"");
     }
 
     @VaultK8sTrust(startupTimeout = "soon")

@@ -3,7 +3,6 @@ package io.github.vaultk8strust.backend.local;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.core.TrustSettings;
 import io.github.vaultk8strust.spi.Cluster;
@@ -15,7 +14,6 @@ import io.github.vaultk8strust.support.Progress;
 import io.github.vaultk8strust.support.Tls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -34,16 +31,27 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The local backend: real {@code etcd}, {@code kube-apiserver} and {@code vault} (or {@code bao}) processes on
  * 127.0.0.1 with free ports, in a private temporary directory that is deleted on close. There is no kubelet, so
  * no pod runs; discovery, TokenRequest, RBAC and Vault are all real.
+ *
+ * <p>Each server dies with this JVM, however it ends ({@link ManagedProcess}); directories of JVMs that were killed
+ * are swept by the next start ({@link EnvironmentDirectory}); etcd accepts only clients holding a certificate from
+ * the environment's own CA; a server that exits after start-up marks the environment broken.
  */
 public final class LocalBackend implements RunningBackend, Cluster, VaultServer {
 
+    /** How often a start is tried again on fresh ports after a server lost a race for its port. */
+    static final int PORT_ATTEMPTS = 3;
+
     private final Path dir;
+    private final boolean keepOnFailure;
     private final List<ManagedProcess> processes = new ArrayList<>();
+    private final AtomicReference<String> broken = new AtomicReference<>();
+    private final Ports.Reservation ports;
     private Pki.Material pki;
     private String apiServerUrl;
     private String issuer;
@@ -51,14 +59,20 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     private String devRootToken;
     private ManagedProcess vaultProcess;
     private Deadline startup;
+    private volatile boolean closed;
 
-    private LocalBackend(Path dir) {
+    private LocalBackend(Path dir, boolean keepOnFailure, Ports.Reservation ports) {
         this.dir = dir;
+        this.keepOnFailure = keepOnFailure;
+        this.ports = ports;
     }
 
     /**
-     * Find the binaries, start the three servers and wait until each is usable, all within the deadline. On any
-     * failure, everything started so far is stopped and the directory deleted before the exception propagates.
+     * Find the binaries, start the three servers and wait until each is usable, all within the deadline. Stale
+     * environment directories left by killed JVMs are swept first. A server that loses a race for its port is
+     * detected and the start is tried again on fresh ports (at most {@value #PORT_ATTEMPTS} times, within the
+     * same budget). On any other failure, everything started so far is stopped and the directory deleted (or kept,
+     * with {@code vaultk8s.keep-on-failure=true}) before the exception propagates.
      */
     public static LocalBackend start(TrustSettings settings, Deadline deadline) {
         TrustSettings.LocalOptions local = settings.local();
@@ -68,61 +82,96 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER, ServerBinary.VAULT), sources, Progress::say);
         // Finding (or building) binaries is not part of the start-up budget: a first build takes minutes.
         Deadline startup = Deadline.in(deadline.budget());
-        LocalBackend backend = new LocalBackend(privateTempDir());
-        ManagedProcess.deleteDirectoryAtExit(backend.dir);
-        backend.startup = startup;
-        try {
-            backend.startServers(binaries, settings.vaultMode(), startup);
-            return backend;
-        } catch (RuntimeException | Error e) {
+        Path parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        EnvironmentDirectory.sweepStale(parent, Progress::say);
+        for (int attempt = 1; ; attempt++) {
+            LocalBackend backend = new LocalBackend(EnvironmentDirectory.create(parent), local.keepOnFailure(),
+                    Ports.reserve(3));
+            ManagedProcess.deleteDirectoryAtExit(backend.dir);
+            backend.startup = startup;
             try {
-                backend.close();
-            } catch (RuntimeException closeFailure) {
-                e.addSuppressed(closeFailure);
+                backend.startServers(binaries, settings.vaultMode(), startup);
+                backend.watch();
+                return backend;
+            } catch (ManagedProcess.PortConflictException e) {
+                boolean retry = attempt < PORT_ATTEMPTS && !startup.remaining().isZero();
+                backend.closeAfterFailure(e, !retry);
+                if (!retry) {
+                    throw e;
+                }
+                Progress.say("a server lost a race for its port (" + e.getMessage().lines().findFirst().orElse("")
+                        + "); starting again on fresh ports, attempt " + (attempt + 1) + " of " + PORT_ATTEMPTS);
+            } catch (RuntimeException | Error e) {
+                backend.closeAfterFailure(e, true);
+                throw e;
             }
-            throw e;
+        }
+    }
+
+    private void closeAfterFailure(Throwable failure, boolean keepIfAsked) {
+        if (keepIfAsked && keepOnFailure) {
+            broken.compareAndSet(null, "start-up failed: " + failure.getMessage());
+        }
+        try {
+            close();
+        } catch (RuntimeException closeFailure) {
+            failure.addSuppressed(closeFailure);
         }
     }
 
     private void startServers(Map<ServerBinary, Path> binaries, VaultMode mode, Deadline deadline) {
-        int etcdClient = freePort();
-        int etcdPeer = freePort();
-        int apiPort = freePort();
-        int vaultPort = freePort();
-        apiServerUrl = "https://127.0.0.1:" + apiPort;
+        apiServerUrl = "https://127.0.0.1:" + ports.port(1);
         // The issuer is what Vault fetches discovery from, so it must be reachable from Vault and equal, byte for
         // byte, to the issuer in the discovery document: no trailing slash.
         issuer = apiServerUrl;
-        vaultAddress = "http://127.0.0.1:" + vaultPort;
+        vaultAddress = "http://127.0.0.1:" + ports.port(2);
         pki = Pki.generate(dir, List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc",
                 "kubernetes.default.svc.cluster.local"));
 
-        String etcdUrl = "http://127.0.0.1:" + etcdClient;
-        String peerUrl = "http://127.0.0.1:" + etcdPeer;
-        ManagedProcess etcd = launch("etcd", List.of(binaries.get(ServerBinary.ETCD).toString(),
+        // etcd serves TLS only and accepts only clients with a certificate from this environment's CA: without
+        // that, any local user could write RBAC objects straight into the cluster. The peer listener (required by
+        // etcd even for one member) is TLS with client certificates too, on a port the kernel picks (":0"), never
+        // dialled by a single-member cluster.
+        String etcdUrl = "https://127.0.0.1:" + ports.port(0);
+        String peerUrl = "https://127.0.0.1:2380";
+        ManagedProcess etcd = launch("etcd", 0, List.of(binaries.get(ServerBinary.ETCD).toString(),
                 "--name=default",
                 "--data-dir=" + dir.resolve("etcd-data"),
                 "--listen-client-urls=" + etcdUrl,
                 "--advertise-client-urls=" + etcdUrl,
-                "--listen-peer-urls=" + peerUrl,
+                "--cert-file=" + pki.etcdCert(),
+                "--key-file=" + pki.etcdKey(),
+                "--client-cert-auth",
+                "--trusted-ca-file=" + pki.caCert(),
+                "--listen-peer-urls=https://127.0.0.1:0",
                 "--initial-advertise-peer-urls=" + peerUrl,
                 "--initial-cluster=default=" + peerUrl,
+                "--peer-cert-file=" + pki.etcdCert(),
+                "--peer-key-file=" + pki.etcdKey(),
+                "--peer-client-cert-auth",
+                "--peer-trusted-ca-file=" + pki.caCert(),
                 "--unsafe-no-fsync=true",
                 "--log-level=warn"), Map.of());
 
-        vaultProcess = launchVault(binaries.get(ServerBinary.VAULT), mode, vaultPort);
+        vaultProcess = launchVault(binaries.get(ServerBinary.VAULT), mode, ports.port(2));
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient etcdClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).sslContext(Tls.mutual(pki.caPem(), pki.etcdClientCert(),
+                        pki.etcdClientKey())).build();
         etcd.awaitReady(deadline, "answering GET /health", () -> {
-            HttpResponse<String> r = get(http, etcdUrl + "/health");
+            HttpResponse<String> r = get(etcdClient, etcdUrl + "/health");
             return r.statusCode() == 200 && r.body().contains("\"true\"") ? null : "HTTP " + r.statusCode() + " " + r.body();
         });
 
-        ManagedProcess apiserver = launch("kube-apiserver", List.of(binaries.get(ServerBinary.KUBE_APISERVER).toString(),
+        ManagedProcess apiserver = launch("kube-apiserver", 1, List.of(binaries.get(ServerBinary.KUBE_APISERVER).toString(),
                 "--etcd-servers=" + etcdUrl,
+                "--etcd-cafile=" + pki.caCert(),
+                "--etcd-certfile=" + pki.etcdClientCert(),
+                "--etcd-keyfile=" + pki.etcdClientKey(),
                 "--bind-address=127.0.0.1",
                 "--advertise-address=127.0.0.1",
-                "--secure-port=" + apiPort,
+                "--secure-port=" + ports.port(1),
                 "--tls-cert-file=" + pki.servingCert(),
                 "--tls-private-key-file=" + pki.servingKey(),
                 "--client-ca-file=" + pki.caCert(),
@@ -162,13 +211,19 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             byte[] random = new byte[16];
             new SecureRandom().nextBytes(random);
             devRootToken = "dev-" + HexFormat.of().formatHex(random);
+            // Dev mode merges this file into its built-in configuration: no cluster listener (see below).
+            Path config = dir.resolve("vault-dev.hcl");
+            write(config, "disable_clustering = true\n");
             // Passed through the environment, not the command line, so that `ps` does not show it. Both names, so
             // that vault and bao (which reads BAO_* first) agree.
-            return launch(binaryName(binary), List.of(binary.toString(), "server", "-dev", "-dev-no-store-token"),
+            return launch(binaryName(binary), 2, List.of(binary.toString(), "server", "-dev", "-dev-no-store-token",
+                            "-config=" + config),
                     Map.of("VAULT_DEV_ROOT_TOKEN_ID", devRootToken, "BAO_DEV_ROOT_TOKEN_ID", devRootToken,
                             "VAULT_DEV_LISTEN_ADDRESS", listen, "BAO_DEV_LISTEN_ADDRESS", listen));
         }
         Path config = dir.resolve("vault.hcl");
+        // disable_clustering: a single server needs no cluster listener, which Vault would otherwise open on the
+        // API port + 1, a port nobody reserved.
         write(config, """
                 storage "file" {
                   path = "%s"
@@ -177,22 +232,42 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                   address     = "%s"
                   tls_disable = true
                 }
-                api_addr          = "http://%s"
-                disable_mlock     = true
-                default_lease_ttl = "168h"
-                max_lease_ttl     = "720h"
+                api_addr           = "http://%s"
+                disable_clustering = true
+                disable_mlock      = true
+                default_lease_ttl  = "168h"
+                max_lease_ttl      = "720h"
                 """.formatted(dir.resolve("vault-data"), listen, listen));
-        return launch(binaryName(binary), List.of(binary.toString(), "server", "-config=" + config), Map.of());
+        return launch(binaryName(binary), 2, List.of(binary.toString(), "server", "-config=" + config), Map.of());
     }
 
     private static String binaryName(Path binary) {
         return binary.getFileName().toString().startsWith("bao") ? "bao" : "vault";
     }
 
-    private ManagedProcess launch(String name, List<String> command, Map<String, String> env) {
-        ManagedProcess process = ManagedProcess.start(name, command, env, dir, dir.resolve(name + ".log"));
+    /** Release the server's reserved port at the last moment, then start it. */
+    private ManagedProcess launch(String name, int portIndex, List<String> command, Map<String, String> env) {
+        ports.release(portIndex);
+        ManagedProcess process = ManagedProcess.start(name, command, env, dir, dir.resolve(name + ".log"),
+                dir.resolve(name + EnvironmentDirectory.PID_SUFFIX));
         processes.add(process);
         return process;
+    }
+
+    /** After start-up: a server that exits on its own marks the environment broken, and says so at once. */
+    private void watch() {
+        for (ManagedProcess process : processes) {
+            process.onUnexpectedExit(p -> {
+                if (closed) {
+                    return;
+                }
+                String reason = p.state() + " while tests were running (binary " + p.binary() + "); this environment "
+                        + "is broken and is not used again. Last lines of its log:\n" + p.logTail(20);
+                if (broken.compareAndSet(null, reason)) {
+                    Progress.say("WARNING: " + reason.lines().findFirst().orElse(reason));
+                }
+            });
+        }
     }
 
     private static HttpResponse<String> get(HttpClient client, String url) {
@@ -204,30 +279,6 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, Pki.loopback())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new VaultK8sTrustException("Cannot find a free TCP port on 127.0.0.1: " + e, e);
-        }
-    }
-
-    private static Path privateTempDir() {
-        try {
-            Path dir = Files.createTempDirectory("vault-k8s-trust-");
-            try {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException e) {
-                // Not POSIX: the default temp directory permissions apply.
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new VaultK8sTrustException("Cannot create a temporary directory in " + System.getProperty("java.io.tmpdir")
-                    + ": " + e + ". Free disk space or point java.io.tmpdir at a writable directory.", e);
         }
     }
 
@@ -330,9 +381,24 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         return vaultProcess == null ? "    (not started)" : vaultProcess.logTail(30);
     }
 
-    /** Stop the servers in reverse order of start and delete the directory. */
+    @Override
+    public String processState() {
+        return vaultProcess == null ? "Vault was not started" : vaultProcess.state();
+    }
+
+    @Override
+    public Optional<String> brokenReason() {
+        return Optional.ofNullable(broken.get());
+    }
+
+    /**
+     * Stop the servers in reverse order of start and delete the directory; keep it instead (private keys deleted)
+     * when the environment failed and {@code vaultk8s.keep-on-failure=true}.
+     */
     @Override
     public void close() {
+        closed = true;
+        ports.releaseAll();
         RuntimeException failure = null;
         // Signal all first, then wait: the servers shut down in parallel instead of one after another.
         processes.forEach(ManagedProcess::signalStop);
@@ -348,7 +414,11 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             }
         }
         processes.clear();
-        ManagedProcess.deleteTree(dir);
+        if (keepOnFailure && broken.get() != null) {
+            Progress.say(EnvironmentDirectory.keep(dir));
+        } else {
+            ManagedProcess.deleteTree(dir);
+        }
         ManagedProcess.forgetDirectory(dir);
         if (failure != null) {
             throw failure;

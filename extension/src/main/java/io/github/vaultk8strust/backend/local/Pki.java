@@ -39,14 +39,17 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The local cluster's key material, generated fresh for every environment: a CA, the API server's serving
- * certificate, an administrator client certificate ({@code O=system:masters}) and the service-account signing key.
+ * certificate, an administrator client certificate ({@code O=system:masters}), the service-account signing key, and
+ * etcd's serving (and peer) certificate with the client certificate kube-apiserver presents to it: etcd accepts
+ * only clients whose certificate this environment's CA signed.
  * Private keys go only to files readable by the owner; they are never logged.
  */
 public final class Pki {
 
     /** Files and PEMs of one environment's key material. */
     public record Material(String caPem, Path caCert, Path servingCert, Path servingKey, String adminCertPem,
-                           String adminKeyPem, Path serviceAccountKey, Path serviceAccountPublicKey) {
+                           String adminKeyPem, Path serviceAccountKey, Path serviceAccountPublicKey,
+                           Path etcdCert, Path etcdKey, Path etcdClientCert, Path etcdClientKey) {
 
         @Override
         public String toString() {
@@ -93,6 +96,25 @@ public final class Pki {
                                 new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
                     });
 
+            KeyPair etcdKeys = ec();
+            X509Certificate etcd = sign(new X500Name("CN=etcd"), etcdKeys, caName, caKeys, cert -> {
+                cert.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        new GeneralName(GeneralName.dNSName, "localhost")}));
+                cert.addExtension(Extension.keyUsage, true,
+                        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+                // Client auth too: the same certificate serves etcd's (TLS-only) peer listener.
+                cert.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            });
+            KeyPair etcdClientKeys = ec();
+            X509Certificate etcdClient = sign(new X500Name("CN=kube-apiserver-etcd-client"), etcdClientKeys, caName,
+                    caKeys, cert -> {
+                        cert.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+                        cert.addExtension(Extension.extendedKeyUsage, false,
+                                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+                    });
+
             // RS256 is what every OIDC client, Vault's included, accepts without extra configuration.
             KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
             rsa.initialize(2048, RANDOM);
@@ -104,8 +126,12 @@ public final class Pki {
             Path servingKey = write(dir.resolve("apiserver.key"), pkcs8(servingKeys.getPrivate()));
             Path saKey = write(dir.resolve("sa.key"), pkcs8(saKeys.getPrivate()));
             Path saPub = write(dir.resolve("sa.pub"), pem(saKeys.getPublic()));
+            Path etcdCert = write(dir.resolve("etcd.crt"), pem(etcd));
+            Path etcdKey = write(dir.resolve("etcd.key"), pkcs8(etcdKeys.getPrivate()));
+            Path etcdClientCert = write(dir.resolve("etcd-client.crt"), pem(etcdClient));
+            Path etcdClientKey = write(dir.resolve("etcd-client.key"), pkcs8(etcdClientKeys.getPrivate()));
             return new Material(caPem, caCert, servingCert, servingKey, pem(admin), pkcs8(adminKeys.getPrivate()),
-                    saKey, saPub);
+                    saKey, saPub, etcdCert, etcdKey, etcdClientCert, etcdClientKey);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("Cannot generate the local cluster's certificates: " + e, e);
         }

@@ -249,7 +249,7 @@ public final class ServerBinaries {
     private static Optional<Path> fromCache(ServerBinary binary, BinarySources sources, Consumer<String> progress,
             List<String> report) {
         Path target = cachedBinary(binary, sources.cacheDir());
-        if (isExecutableFile(target)) {
+        if (isExecutableFile(target) && CacheIntegrity.isVerified(target)) {
             return Optional.of(target);
         }
         Path binDir = target.getParent().getParent();
@@ -285,9 +285,16 @@ public final class ServerBinaries {
 
     private static Optional<Path> produce(ServerBinary binary, BinarySources sources, Path target,
             Consumer<String> progress, List<String> report) throws InterruptedException {
-        // Another process may have finished it while this one waited for the lock.
+        // Another process may have finished it while this one waited for the lock; check what is there.
         if (isExecutableFile(target)) {
-            return Optional.of(target);
+            Optional<String> problem = CacheIntegrity.verify(target);
+            if (problem.isEmpty()) {
+                return Optional.of(target);
+            }
+            Path aside = CacheIntegrity.setAside(target);
+            progress.accept("the cached " + binary.id() + " " + target + " " + problem.get() + "; set it aside as "
+                    + aside + " and obtaining it again");
+            report.add("cache " + target + ": " + problem.get() + " (set aside as " + aside + ")");
         }
         report.add("cache " + target + ": " + cacheState(target));
         deleteStaleTemporaries(binary, sources.cacheDir(), target.getParent());
@@ -767,7 +774,10 @@ public final class ServerBinaries {
                 throw new IOException("cannot make " + tmp + " executable", e);
             }
         }
+        // The record first: a binary in place without its record would be taken for a legacy one and trusted.
+        CacheIntegrity.record(tmp, target);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        CacheIntegrity.markVerified(target);
     }
 
     private static boolean isExecutableFile(Path file) {
