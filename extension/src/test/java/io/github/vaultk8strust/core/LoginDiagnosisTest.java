@@ -43,6 +43,24 @@ class LoginDiagnosisTest {
     }
 
     @Test
+    void aRoleThatCouldNotBeReadIsUnknownNotMissing() {
+        String token = TokenForge.sign(seedClaims().build(), KEY);
+
+        Result result = LoginDiagnosis.diagnose(token, null, "HTTP 503: Vault is sealed", KEYS, NOW);
+
+        assertThat(result.role()).isEqualTo("role unknown (read failed: HTTP 503: Vault is sealed)");
+        assertThat(result.mismatches()).isEmpty();
+        assertThat(result.token()).contains("sub=system:serviceaccount:default:vault-writer");
+    }
+
+    @Test
+    void aRoleVaultSaysIsAbsentStillDoesNotExist() {
+        Result result = LoginDiagnosis.diagnose(TokenForge.sign(seedClaims().build(), KEY), null, null, KEYS, NOW);
+
+        assertThat(result.mismatches()).containsExactly("the role does not exist in Vault");
+    }
+
+    @Test
     void aMatchingTokenHasNoMismatch() {
         Result result = diagnose(TokenForge.sign(seedClaims().build(), KEY), SEED);
 

@@ -300,6 +300,23 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         return processes.stream().map(ManagedProcess::pid).toList();
     }
 
+    /** Return the servers by name ({@code etcd}, {@code kube-apiserver}, {@code vault} or {@code bao}) with their pids. */
+    public Map<String, Long> serverPids() {
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        processes.forEach(p -> pids.put(p.name(), p.pid()));
+        return pids;
+    }
+
+    /** Return the process ids of the servers' supervisors. */
+    public List<Long> supervisorPids() {
+        return processes.stream().map(ManagedProcess::supervisorPid).toList();
+    }
+
+    /** Return etcd's client URL ({@code https}; etcd requires a client certificate from the environment's CA). */
+    public String etcdUrl() {
+        return "https://127.0.0.1:" + ports.port(0);
+    }
+
     /** Return the service-account signing key file (PKCS#8 PEM). */
     public Path serviceAccountSigningKey() {
         return pki.serviceAccountKey();
