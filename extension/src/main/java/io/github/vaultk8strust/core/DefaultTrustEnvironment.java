@@ -88,6 +88,7 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
                     e.addSuppressed(closeFailure);
                 }
             }
+            backend.failed(e);
             try {
                 backend.close();
             } catch (RuntimeException closeFailure) {

@@ -31,6 +31,13 @@ public interface RunningBackend extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Record that the environment built on this backend failed to start (the trust setup failed), before
+     * {@link #close()}: a backend may then keep evidence ({@code vaultk8s.keep-on-failure}).
+     */
+    default void failed(Throwable cause) {
+    }
+
     /** Stop every process or container and delete every temporary file. */
     @Override
     void close();

@@ -99,13 +99,20 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 if (!retry) {
                     throw e;
                 }
-                Progress.say("a server lost a race for its port (" + e.getMessage().lines().findFirst().orElse("")
+                String first = e.getMessage().lines().findFirst().orElse("");
+                int cut = first.indexOf(". The cause");
+                Progress.say("a server lost a race for its port (" + (cut > 0 ? first.substring(0, cut) : first)
                         + "); starting again on fresh ports, attempt " + (attempt + 1) + " of " + PORT_ATTEMPTS);
             } catch (RuntimeException | Error e) {
                 backend.closeAfterFailure(e, true);
                 throw e;
             }
         }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        broken.compareAndSet(null, "start-up failed: " + cause.getMessage());
     }
 
     private void closeAfterFailure(Throwable failure, boolean keepIfAsked) {
