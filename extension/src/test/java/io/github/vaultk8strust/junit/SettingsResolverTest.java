@@ -771,6 +771,17 @@ class SettingsResolverTest {
     }
 
     @Test
+    void keepOnFailureIsOffUnlessSwitchedOn() {
+        assertThat(resolve(Defaults.class).local().keepOnFailure()).isFalse();
+
+        env.put("VAULTK8S_KEEP_ON_FAILURE", "true");
+        assertThat(resolve(Defaults.class).local().keepOnFailure()).isTrue();
+
+        config.put(VaultK8sTrust.KEEP_ON_FAILURE_KEY, "yes");
+        assertMisuse(Defaults.class).hasMessageContainingAll("vaultk8s.keep-on-failure", "\"yes\" is not valid");
+    }
+
+    @Test
     void rejectsTheDefaultSentinelAsBackendValue() {
         config.put(VaultK8sTrust.BACKEND_KEY, "default");
 
