@@ -84,6 +84,11 @@ final class ItSupport {
         return found;
     }
 
+    /** Return whether an executable name is a POSIX shell: the supervisors between the JVM and each server. */
+    static boolean isShell(String executable) {
+        return Set.of("sh", "dash", "bash", "ash", "busybox").contains(executable);
+    }
+
     /** Return whether the process with this id still runs. */
     static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
