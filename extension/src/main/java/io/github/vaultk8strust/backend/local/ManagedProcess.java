@@ -385,7 +385,7 @@ public final class ManagedProcess implements AutoCloseable {
      * after {@link #signalStop()}).
      */
     public void onUnexpectedExit(Consumer<ManagedProcess> listener) {
-        supervisor.onExit().thenRun(() -> {
+        supervisor.onExit().thenRunAsync(() -> {
             if (!stopping) {
                 joinPump();
                 listener.accept(this);
