@@ -2,10 +2,8 @@ package io.github.vaultk8strust.backend.local;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
-import io.github.vaultk8strust.core.TrustSettings;
 import io.github.vaultk8strust.spi.Cluster;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
@@ -50,29 +48,20 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     private String vaultAddress;
     private String devRootToken;
     private ManagedProcess vaultProcess;
-    private Deadline startup;
 
     private LocalBackend(Path dir) {
         this.dir = dir;
     }
 
     /**
-     * Find the binaries, start the three servers and wait until each is usable, all within the deadline. On any
+     * Start the three servers and wait until each is usable, all within the deadline. On any
      * failure, everything started so far is stopped and the directory deleted before the exception propagates.
      */
-    public static LocalBackend start(TrustSettings settings, Deadline deadline) {
-        TrustSettings.LocalOptions local = settings.local();
-        BinarySources sources = BinarySources.fromEnvironment(local.explicitBinaries(), local.cacheDir(),
-                local.download(), local.build());
-        Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(
-                EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER, ServerBinary.VAULT), sources, Progress::say);
-        // Finding (or building) binaries is not part of the start-up budget: a first build takes minutes.
-        Deadline startup = Deadline.in(deadline.budget());
+    public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, Deadline deadline) {
         LocalBackend backend = new LocalBackend(privateTempDir());
         ManagedProcess.deleteDirectoryAtExit(backend.dir);
-        backend.startup = startup;
         try {
-            backend.startServers(binaries, settings.vaultMode(), startup);
+            backend.startServers(binaries, vaultMode, deadline);
             return backend;
         } catch (RuntimeException | Error e) {
             try {
@@ -268,13 +257,8 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     }
 
     @Override
-    public Deadline startupDeadline() {
-        return startup;
-    }
-
-    @Override
-    public Backend kind() {
-        return Backend.LOCAL;
+    public String name() {
+        return LocalBackendProvider.NAME;
     }
 
     @Override
