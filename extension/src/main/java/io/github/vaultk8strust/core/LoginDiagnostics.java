@@ -23,7 +23,7 @@ final class LoginDiagnostics {
         }
         JsonNode data = answer.body().path("data");
         Map<String, List<String>> claims = new LinkedHashMap<>();
-        data.path("bound_claims").fields().forEachRemaining(e -> claims.put(e.getKey(), strings(e.getValue())));
+        data.path("bound_claims").properties().forEach(e -> claims.put(e.getKey(), strings(e.getValue())));
         String issuer = VaultApi.read(admin, "auth/" + authPath + "/config").body().path("data").path("bound_issuer")
                 .asText("");
         return new LoginDiagnosis.Binding(data.path("bound_subject").asText(""), strings(data.path("bound_audiences")),
