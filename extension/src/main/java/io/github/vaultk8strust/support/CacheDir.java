@@ -1,7 +1,7 @@
 package io.github.vaultk8strust.support;
 
 import io.github.vaultk8strust.ConfigKeys;
-import io.github.vaultk8strust.spi.BackendConfig;
+import java.util.Optional;
 import java.nio.file.Path;
 
 /** Where the library caches server binaries and images: {@link ConfigKeys#CACHE_DIR_KEY}, else the XDG cache. */
@@ -10,9 +10,9 @@ public final class CacheDir {
     private CacheDir() {
     }
 
-    /** Return the cache directory the configuration names, or the default one. */
-    public static Path resolve(BackendConfig config) {
-        return config.get(ConfigKeys.CACHE_DIR_KEY).filter(v -> !v.isBlank()).map(Path::of)
+    /** Return the cache directory configured ({@link ConfigKeys#CACHE_DIR_KEY}), or the default one. */
+    public static Path resolve(Optional<String> configured) {
+        return configured.filter(v -> !v.isBlank()).map(Path::of)
                 .orElseGet(CacheDir::defaultDir).toAbsolutePath();
     }
 

@@ -35,7 +35,7 @@ public record K3sOptions(String k3sImage, String vaultImage, List<String> system
                         .map(String::trim).filter(i -> !i.isEmpty())
                         .map(i -> checkImage(ConfigKeys.K3S_SYSTEM_IMAGES_KEY, i)).toList())
                 .orElse(K3sContainerSpec.DEFAULT_SYSTEM_IMAGES);
-        return new K3sOptions(k3sImage, vaultImage, systemImages, CacheDir.resolve(config));
+        return new K3sOptions(k3sImage, vaultImage, systemImages, CacheDir.resolve(config.get(ConfigKeys.CACHE_DIR_KEY)));
     }
 
     private static String image(BackendConfig config, String key, String defaultValue) {

@@ -24,7 +24,7 @@ public record LocalOptions(Map<ServerBinary, Path> explicitBinaries, Path cacheD
         for (ServerBinary binary : ServerBinary.values()) {
             config.get(binary.settingKey()).filter(v -> !v.isBlank()).ifPresent(v -> explicit.put(binary, Path.of(v)));
         }
-        return new LocalOptions(explicit, CacheDir.resolve(config), flag(config, ConfigKeys.DOWNLOAD_KEY),
+        return new LocalOptions(explicit, CacheDir.resolve(config.get(ConfigKeys.CACHE_DIR_KEY)), flag(config, ConfigKeys.DOWNLOAD_KEY),
                 flag(config, ConfigKeys.BUILD_KEY));
     }
 
