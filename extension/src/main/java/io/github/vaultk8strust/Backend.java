@@ -1,11 +1,10 @@
 package io.github.vaultk8strust;
 
-import io.github.vaultk8strust.junit.VaultK8sTrust;
-/** Name where the cluster and Vault of a {@link VaultK8sTrust} environment run. */
+/** Name where the cluster and Vault of a {@code @VaultK8sTrust} environment run. */
 public enum Backend {
-    /** Defer to the configuration parameter {@link VaultK8sTrust#BACKEND_KEY}, then {@link #AUTO}. */
+    /** Defer to the configuration parameter {@link ConfigKeys#BACKEND_KEY}, then {@link #AUTO}. */
     DEFAULT,
-    /** Use {@link #K3S} where a Docker engine answers, otherwise {@link #LOCAL}. */
+    /** Pick by need: {@link #K3S} when the tests need pods; otherwise {@link #LOCAL} when its server binaries can be had; otherwise {@link #K3S} when a Docker engine answers. */
     AUTO,
     /** Run etcd, kube-apiserver and Vault (or OpenBao) as local processes on 127.0.0.1; no Docker, no pods. */
     LOCAL,

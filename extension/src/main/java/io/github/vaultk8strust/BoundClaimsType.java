@@ -1,7 +1,6 @@
 package io.github.vaultk8strust;
 
-import io.github.vaultk8strust.junit.JwtRole;
-/** Say how the values of {@link JwtRole#boundClaims()} are compared (Vault's {@code bound_claims_type}). */
+/** Say how the values of {@code @JwtRole.boundClaims()} are compared (Vault's {@code bound_claims_type}). */
 public enum BoundClaimsType {
     /** The claim must equal one of the values exactly ({@code bound_claims_type=string}, Vault's default). */
     STRING,

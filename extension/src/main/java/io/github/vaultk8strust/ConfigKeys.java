@@ -29,11 +29,6 @@ public final class ConfigKeys {
     public static final String DOWNLOAD_KEY = "vaultk8s.local.download";
     /** Configuration key: {@code false} forbids building server binaries from pinned Go modules. */
     public static final String BUILD_KEY = "vaultk8s.local.build";
-    /**
-     * Configuration key: {@code true} keeps a failed local environment's directory (server logs with secrets
-     * masked, configuration, certificates; private keys deleted) and prints where it is; default {@code false}.
-     */
-    public static final String KEEP_ON_FAILURE_KEY = "vaultk8s.keep-on-failure";
     /** Configuration key for {@code k3sImage}: the k3s image, e.g. {@code rancher/k3s:v1.34.1-k3s1}. */
     public static final String K3S_IMAGE_KEY = "vaultk8s.k3s.image";
     /** Configuration key for {@code vaultImage} on the k3s backend, e.g. {@code openbao/openbao:2.4}. */
@@ -50,6 +45,18 @@ public final class ConfigKeys {
      * {@code fail}.
      */
     public static final String K3S_ONLY_KEY = "vaultk8s.k3s-only";
+    /**
+     * Configuration key: {@code true} keeps a failed environment's directory and logs (secrets still masked) and
+     * prints where it is; default {@code false}.
+     */
+    public static final String KEEP_ON_FAILURE_KEY = "vaultk8s.keep-on-failure";
+    /**
+     * Configuration key: how many shared environments one test run keeps at most (default {@value #DEFAULT_CACHE_MAX_SIZE});
+     * when a new one is needed, the least recently used one that no running class uses is closed first.
+     */
+    public static final String CACHE_MAX_SIZE_KEY = "vaultk8s.cache.max-size";
+    /** The default of {@link #CACHE_MAX_SIZE_KEY}: each local environment takes about 500 MiB of memory. */
+    public static final String DEFAULT_CACHE_MAX_SIZE = "3";
     /** The default k3s image. */
     public static final String DEFAULT_K3S_IMAGE = "rancher/k3s:v1.34.1-k3s1";
     /** The default Vault image of the k3s backend, the walkthrough's. */

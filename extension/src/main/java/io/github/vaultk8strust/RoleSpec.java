@@ -39,4 +39,92 @@ public record RoleSpec(String name, String boundSubject, List<String> boundAudie
         Matcher m = SA_SUBJECT.matcher(boundSubject);
         return m.matches() ? Optional.of(new ServiceAccountSpec(m.group(1), m.group(2))) : Optional.empty();
     }
+
+    /** Return a builder for a role named {@code name}, with the defaults of {@code @JwtRole}. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * Build a {@link RoleSpec} with the defaults of {@code @JwtRole}: audience {@code vault-dev}, user claim
+     * {@code sub}, TTL {@code 1h}, exact ({@code string}) claim matching. Values are validated when the environment
+     * starts.
+     */
+    public static final class Builder {
+
+        private final String name;
+        private String boundSubject = "";
+        private List<String> boundAudiences = List.of(Seed.AUDIENCE);
+        private String userClaim = "sub";
+        private List<String> policies = List.of();
+        private String ttl = "1h";
+        private final Map<String, List<String>> boundClaims = new LinkedHashMap<>();
+        private BoundClaimsType boundClaimsType = BoundClaimsType.STRING;
+        private final Map<String, String> claimMappings = new LinkedHashMap<>();
+
+        private Builder(String name) {
+            this.name = java.util.Objects.requireNonNull(name, "name");
+        }
+
+        /** Bind the token subject, e.g. {@code system:serviceaccount:payments:reader}. */
+        public Builder boundSubject(String subject) {
+            this.boundSubject = java.util.Objects.requireNonNull(subject, "subject");
+            return this;
+        }
+
+        /** Bind the token audiences (at least one). */
+        public Builder boundAudiences(String... audiences) {
+            this.boundAudiences = List.of(audiences);
+            return this;
+        }
+
+        /** Set the claim Vault uses as the user name; default {@code sub}. */
+        public Builder userClaim(String claim) {
+            this.userClaim = java.util.Objects.requireNonNull(claim, "claim");
+            return this;
+        }
+
+        /** Set the policies a login gets. */
+        public Builder policies(String... names) {
+            this.policies = List.of(names);
+            return this;
+        }
+
+        /** Set the token TTL as a Vault duration, e.g. {@code 15m}; default {@code 1h}. */
+        public Builder ttl(String ttl) {
+            this.ttl = java.util.Objects.requireNonNull(ttl, "ttl");
+            return this;
+        }
+
+        /** Bind a claim (a name or a JSON pointer such as {@code /kubernetes.io/namespace}) to accepted values. */
+        public Builder boundClaim(String claim, String... values) {
+            if (boundClaims.put(java.util.Objects.requireNonNull(claim, "claim"), List.of(values)) != null) {
+                throw new VaultK8sTrustConfigurationException("RoleSpec.builder(\"" + name + "\").boundClaim(\"" + claim
+                        + "\", ...) is called twice; list all accepted values in one call");
+            }
+            return this;
+        }
+
+        /** Compare bound claim values exactly ({@link BoundClaimsType#STRING}, default) or as globs. */
+        public Builder boundClaimsType(BoundClaimsType type) {
+            this.boundClaimsType = java.util.Objects.requireNonNull(type, "type");
+            return this;
+        }
+
+        /** Copy a claim into the token's metadata under the given key. */
+        public Builder claimMapping(String claim, String metadataKey) {
+            if (claimMappings.put(java.util.Objects.requireNonNull(claim, "claim"),
+                    java.util.Objects.requireNonNull(metadataKey, "metadataKey")) != null) {
+                throw new VaultK8sTrustConfigurationException("RoleSpec.builder(\"" + name + "\").claimMapping(\""
+                        + claim + "\", ...): claim \"" + claim + "\" is mapped twice");
+            }
+            return this;
+        }
+
+        /** Return the role. */
+        public RoleSpec build() {
+            return new RoleSpec(name, boundSubject, boundAudiences, userClaim, policies, ttl, boundClaims,
+                    boundClaimsType.name().toLowerCase(java.util.Locale.ROOT), claimMappings);
+        }
+    }
 }

@@ -1,20 +1,30 @@
 package io.github.vaultk8strust;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.github.vaultk8strust.junit.VaultK8sTrust;
 import java.security.PrivateKey;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Describe and use a running {@link VaultK8sTrust} environment: a Kubernetes cluster and a Vault server that
+ * Describe and use a running {@code @VaultK8sTrust} environment: a Kubernetes cluster and a Vault server that
  * trust each other. Inject it into a test method or constructor by its type.
  */
 public interface TrustEnvironment {
 
+    /**
+     * Return a builder that starts an environment without JUnit's annotation (Spring tests, TestNG, {@code main},
+     * computed settings); the caller closes what {@link TrustEnvironmentBuilder#start()} returns.
+     */
+    static TrustEnvironmentBuilder builder() {
+        return new TrustEnvironmentBuilder();
+    }
+
     /** Return the backend that runs this environment ({@link Backend#LOCAL} or {@link Backend#K3S}). */
     Backend backend();
+
+    /** Return the name of the backend that runs this environment, e.g. {@code local} (also for third-party backends). */
+    String backendName();
 
     /** Return the cluster's service-account issuer, byte for byte the {@code oidc_discovery_url} Vault trusts. */
     String issuer();
@@ -88,7 +98,7 @@ public interface TrustEnvironment {
      * Start a pod inside the cluster that runs under a service account with a projected token, and wait until it
      * is ready; the caller closes it (which deletes the pod), or it is deleted when the environment stops. Only the
      * {@link Backend#K3S} backend runs pods: on {@link Backend#LOCAL} this aborts the calling test (reported
-     * skipped, with the reason), or throws {@link VaultK8sTrustException} when {@link VaultK8sTrust#K3S_ONLY_KEY}
+     * skipped, with the reason), or throws {@link VaultK8sTrustException} when {@link ConfigKeys#K3S_ONLY_KEY}
      * is {@code fail}.
      *
      * <pre>{@code

@@ -1,8 +1,7 @@
 package io.github.vaultk8strust;
 
-import io.github.vaultk8strust.junit.VaultK8sTrust;
 /**
- * Signal that a {@link VaultK8sTrust} environment could not be started or used: a server that died or never
+ * Signal that a trust environment could not be started or used: a server that died or never
  * became ready, missing binaries, Vault or Kubernetes refusing a step of the trust setup. The message says what
  * happened, the likely cause and the fix, and carries the server's own message and the tail of its log.
  */

@@ -1,9 +1,8 @@
 package io.github.vaultk8strust;
 
-import io.github.vaultk8strust.junit.VaultK8sTrust;
-/** Name how the Vault server of a {@link VaultK8sTrust} environment starts. */
+/** Name how the Vault server of a {@code @VaultK8sTrust} environment starts. */
 public enum VaultMode {
-    /** Defer to the configuration parameter {@link VaultK8sTrust#VAULT_MODE_KEY}, then {@link #INIT}. */
+    /** Defer to the configuration parameter {@link ConfigKeys#VAULT_MODE_KEY}, then {@link #INIT}. */
     DEFAULT,
     /** Start a real server, initialise it with 5 key shares and threshold 3, and unseal it, as the seed does. */
     INIT,

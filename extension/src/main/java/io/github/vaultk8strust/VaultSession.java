@@ -1,13 +1,11 @@
 package io.github.vaultk8strust;
 
 import io.github.jopenlibs.vault.Vault;
-import io.github.vaultk8strust.junit.VaultLogin;
-import io.github.vaultk8strust.junit.VaultRoot;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Hold a Vault token and clients that use it. Obtained by injection ({@link VaultLogin}, {@link VaultRoot}) or
+ * Hold a Vault token and clients that use it. Obtained by injection ({@code @VaultLogin}, {@code @VaultRoot}) or
  * from {@link TrustEnvironment#login(String)}. Closing a login session revokes its token.
  *
  * <p>The vault-java-driver rewrites paths by KV engine version, so there are two clients: {@link #kv()} for

@@ -1,16 +1,14 @@
 package io.github.vaultk8strust;
 
-import io.github.vaultk8strust.junit.InClusterWorkload;
-import io.github.vaultk8strust.junit.VaultK8sTrust;
 import java.time.Duration;
 
 /**
  * Use a pod running inside the cluster under a service account, with a projected service-account token mounted
  * the way the hand-made walkthrough's {@code vault-client} pod has it. Obtain one with
  * {@link TrustEnvironment#startWorkload(WorkloadSpec)} or by injecting a parameter annotated with
- * {@link InClusterWorkload}. Closing it deletes the pod.
+ * {@code @InClusterWorkload}. Closing it deletes the pod.
  *
- * <p>Only the {@link Backend#K3S} backend runs pods; see {@link VaultK8sTrust#K3S_ONLY_KEY} for what happens on
+ * <p>Only the {@link Backend#K3S} backend runs pods; see {@link ConfigKeys#K3S_ONLY_KEY} for what happens on
  * {@link Backend#LOCAL}.
  *
  * <pre>{@code

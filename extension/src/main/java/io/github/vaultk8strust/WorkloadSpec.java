@@ -1,6 +1,5 @@
 package io.github.vaultk8strust;
 
-import io.github.vaultk8strust.junit.VaultK8sTrust;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -62,7 +61,7 @@ public final class WorkloadSpec {
     }
 
     /**
-     * Set the namespace; it must exist (declare it with {@link VaultK8sTrust#namespaces()} or through a service
+     * Set the namespace; it must exist (declare it with {@code @VaultK8sTrust.namespaces()} or through a service
      * account).
      *
      * @throws IllegalArgumentException when it is not a valid namespace name
@@ -75,7 +74,7 @@ public final class WorkloadSpec {
 
     /**
      * Set the service account the pod runs under; it must exist (declare it with
-     * {@link VaultK8sTrust#serviceAccounts()} or a role's {@code boundSubject}).
+     * {@code @VaultK8sTrust.serviceAccounts()} or a role's {@code boundSubject}).
      *
      * @throws IllegalArgumentException when it is not a valid service account name
      */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.ClosableTrustEnvironment;
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountJwt;
@@ -16,12 +17,15 @@ import io.github.vaultk8strust.VaultLoginException;
 import io.github.vaultk8strust.VaultSession;
 import io.github.vaultk8strust.Workload;
 import io.github.vaultk8strust.WorkloadSpec;
-import io.github.vaultk8strust.backend.k3s.K3sBackend;
-import io.github.vaultk8strust.backend.local.LocalBackend;
 import io.github.vaultk8strust.junit.JwtRole;
 import io.github.vaultk8strust.junit.K8sServiceAccount;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.spi.BackendProvider;
+import io.github.vaultk8strust.spi.BackendRequest;
+import io.github.vaultk8strust.spi.PreparedBackend;
 import io.github.vaultk8strust.spi.RunningBackend;
+import io.github.vaultk8strust.spi.WorkloadRunner;
+import io.github.vaultk8strust.support.Closer;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.Progress;
 import java.security.PrivateKey;
@@ -37,7 +41,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 
 /** A running environment: the backend, the completed trust setup, and the clients the helpers use. */
-public final class DefaultTrustEnvironment implements TrustEnvironment, AutoCloseable {
+public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
 
     private final TrustSettings settings;
     private final RunningBackend backend;
@@ -70,65 +74,36 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
      */
     public static DefaultTrustEnvironment start(TrustSettings settings) {
         long started = System.nanoTime();
+        BackendProvider provider = Backends.installed().named(settings.backend()).orElseThrow(() ->
+                new VaultK8sTrustException("Backend \"" + settings.backend() + "\" is not on the class path"));
+        // Obtaining binaries or images comes first and is not part of the start-up budget: a first build takes minutes.
+        PreparedBackend prepared = provider.prepare(new BackendRequest(settings.vaultMode(), settings.config(),
+                settings.keepOnFailure()));
         Deadline deadline = Deadline.in(settings.startupTimeout());
-        RunningBackend backend = startBackend(settings, deadline);
+        RunningBackend backend = prepared.start(deadline);
         KubernetesClient kube = null;
         try {
             kube = new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
-            TrustSetup.Result result = new TrustSetup(settings, backend, kube, backend.startupDeadline())
-                    .run();
+            TrustSetup.Result result = new TrustSetup(settings, backend, kube, deadline).run();
             Progress.say("environment ready in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms: "
                     + backend + ", issuer " + result.discoveryDocument().get("issuer"));
             return new DefaultTrustEnvironment(settings, backend, kube, result);
         } catch (RuntimeException | Error e) {
-            if (kube != null) {
-                try {
-                    kube.close();
-                } catch (RuntimeException closeFailure) {
-                    e.addSuppressed(closeFailure);
-                }
-            }
             backend.failed(e);
-            try {
-                backend.close();
-            } catch (RuntimeException closeFailure) {
-                e.addSuppressed(closeFailure);
-            }
+            Closer.closeAll(e, kube, backend);
             throw e;
         }
-    }
-
-    private static RunningBackend startBackend(TrustSettings settings, Deadline deadline) {
-        return switch (settings.backend()) {
-            case LOCAL -> LocalBackend.start(settings, deadline);
-            case K3S -> {
-                if (!K3sBackend.dockerAvailable()) {
-                    throw new VaultK8sTrustException("backend = K3S was requested, but no Docker engine answers. "
-                            + K3sBackend.noDockerMessage());
-                }
-                yield K3sBackend.start(settings, deadline);
-            }
-            case AUTO, DEFAULT -> {
-                if (K3sBackend.dockerAvailable()) {
-                    Progress.say("backend AUTO: a Docker engine answers, using k3s (set vaultk8s.backend=local for "
-                            + "the local processes)");
-                    yield K3sBackend.start(settings, deadline);
-                }
-                Progress.say("backend AUTO: no Docker engine answers, using local processes (no pods; set "
-                        + "vaultk8s.backend=k3s to require k3s)");
-                yield LocalBackend.start(settings, deadline);
-            }
-        };
     }
 
     @Override
     public Workload startWorkload(WorkloadSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        if (backend instanceof K3sBackend k3s) {
-            return k3s.startWorkload(spec, settings.startupTimeout());
+        Optional<WorkloadRunner> runner = backend.capability(WorkloadRunner.class);
+        if (runner.isPresent()) {
+            return runner.get().startWorkload(spec, settings.startupTimeout());
         }
         String reason = k3sOnlyReason("startWorkload(" + spec + ")");
-        if (settings.k3s().k3sOnly() == TrustSettings.K3sOnlyPolicy.SKIP) {
+        if (settings.k3sOnly() == TrustSettings.FeaturePolicy.SKIP) {
             Assumptions.abort(reason + " Skipped because " + ConfigKeys.K3S_ONLY_KEY + "=skip (the default); set "
                     + "it to fail to make this an error.");
         }
@@ -138,7 +113,7 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
     /** Explain that a k3s-only feature was asked of another backend, and how to get k3s. */
     public String k3sOnlyReason(String feature) {
         return feature + " needs a pod, and only the k3s backend runs pods; this environment runs on the "
-                + backend.kind() + " backend (no kubelet). Use @VaultK8sTrust(backend = Backend.K3S), "
+                + backend.name() + " backend (no kubelet). Use @VaultK8sTrust(backend = Backend.K3S), "
                 + "-Dvaultk8s.backend=k3s or VAULTK8S_BACKEND=k3s where a Docker engine answers.";
     }
 
@@ -152,9 +127,24 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
         return backend;
     }
 
+    /** Return whether this environment's backend runs pods. */
+    public boolean runsPods() {
+        return backend.capability(WorkloadRunner.class).isPresent();
+    }
+
     @Override
     public Backend backend() {
-        return backend.kind();
+        for (Backend known : Backend.values()) {
+            if (known.name().equalsIgnoreCase(backend.name())) {
+                return known;
+            }
+        }
+        return Backend.AUTO;
+    }
+
+    @Override
+    public String backendName() {
+        return backend.name();
     }
 
     @Override
@@ -347,11 +337,7 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
     /** Stop everything; idempotent. */
     @Override
     public void close() {
-        try {
-            kube.close();
-        } finally {
-            backend.close();
-        }
+        Closer.closeAll(null, kube, backend);
     }
 
     @Override

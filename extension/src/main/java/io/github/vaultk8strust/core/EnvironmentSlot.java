@@ -35,7 +35,6 @@ public final class EnvironmentSlot implements AutoCloseable {
      */
     public DefaultTrustEnvironment environment(boolean firstUse) {
         if (failure == null) {
-            environment.requireUsable();
             return environment;
         }
         if (firstUse) {

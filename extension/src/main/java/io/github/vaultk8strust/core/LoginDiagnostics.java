@@ -38,7 +38,7 @@ final class LoginDiagnostics {
     private static LoginDiagnosis.Binding binding(Vault admin, String authPath, VaultApi.Answer answer) {
         JsonNode data = answer.body().path("data");
         Map<String, List<String>> claims = new LinkedHashMap<>();
-        data.path("bound_claims").fields().forEachRemaining(e -> claims.put(e.getKey(), strings(e.getValue())));
+        data.path("bound_claims").properties().forEach(e -> claims.put(e.getKey(), strings(e.getValue())));
         String issuer = VaultApi.read(admin, "auth/" + authPath + "/config").body().path("data").path("bound_issuer")
                 .asText("");
         return new LoginDiagnosis.Binding(data.path("bound_subject").asText(""), strings(data.path("bound_audiences")),

@@ -1,27 +1,29 @@
 package io.github.vaultk8strust.core;
 
-import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.PolicySpec;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.VaultMode;
-import io.github.vaultk8strust.backend.local.ServerBinary;
-import java.nio.file.Path;
+import io.github.vaultk8strust.spi.BackendConfig;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.TreeMap;
 
 /**
- * The resolved, validated configuration of one environment. Immutable; also the key under which environments
- * are shared, so two test classes with equal settings share one environment.
+ * The resolved, validated configuration of one environment. Immutable. {@link #key()} holds only what shapes the
+ * environment, and is what equal environments are shared under; the rest (timeouts, where binaries come from, what
+ * a pod-only test does elsewhere) only changes how it is started or used.
+ *
+ * @param backend the name of the backend provider, e.g. {@code local}
+ * @param backendShape the backend's options that make environments differ (versions, images, binaries)
+ * @param backendReason why this backend was chosen, for the run's one line about it
+ * @param config the layered configuration the backend reads its own keys from
  */
 public record TrustSettings(
-        Backend backend,
+        String backend,
+        Map<String, String> backendShape,
         VaultMode vaultMode,
         Duration startupTimeout,
         String kvPath,
@@ -31,14 +33,28 @@ public record TrustSettings(
         List<PolicySpec> policies,
         List<ServiceAccountSpec> serviceAccounts,
         List<String> namespaces,
-        LocalOptions local,
-        K3sOptions k3s) {
+        FeaturePolicy k3sOnly,
+        boolean keepOnFailure,
+        String backendReason,
+        BackendConfig config) {
 
     public TrustSettings {
+        backendShape = Map.copyOf(backendShape);
         roles = List.copyOf(roles);
         policies = List.copyOf(policies);
         serviceAccounts = List.copyOf(serviceAccounts);
         namespaces = List.copyOf(namespaces);
+    }
+
+    /** Compare by {@link #key()}: settings that shape the same environment are equal. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TrustSettings that && key().equals(that.key());
+    }
+
+    @Override
+    public int hashCode() {
+        return key().hashCode();
     }
 
     /** Return the role with this name. */
@@ -46,46 +62,29 @@ public record TrustSettings(
         return roles.stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
+    /** Return what shapes the environment: two settings with equal keys can share one environment. */
+    public Key key() {
+        return new Key(backend, new TreeMap<>(backendShape), vaultMode, kvPath, authPath, defaultRole, roles,
+                policies.stream().map(p -> List.of(p.name(), p.hcl())).toList(), serviceAccounts, namespaces);
+    }
 
+    /** The part of the settings that shapes an environment (a policy's origin, for one, does not). */
+    public record Key(String backend, Map<String, String> backendShape, VaultMode vaultMode, String kvPath,
+                      String authPath, String defaultRole, List<RoleSpec> roles, List<List<String>> policies,
+                      List<ServiceAccountSpec> serviceAccounts, List<String> namespaces) {
 
+        @Override
+        public String toString() {
+            return backend + (backendShape.isEmpty() ? "" : " " + backendShape) + ", vault " + vaultMode.name()
+                    .toLowerCase(java.util.Locale.ROOT) + ", roles " + roles.stream().map(RoleSpec::name).toList();
+        }
+    }
 
-    /** What a k3s-only feature does on the local backend. */
-    public enum K3sOnlyPolicy {
+    /** What a test that needs a feature the backend lacks (pods, say) does. */
+    public enum FeaturePolicy {
         /** Abort the test: it is reported skipped with the reason. */
         SKIP,
         /** Fail with an error that says why and how to switch backends. */
         FAIL
-    }
-
-    /**
-     * The k3s backend's images, and what k3s-only features do elsewhere.
-     *
-     * @param k3sImage the k3s image, as given (Testcontainers' image substitution applies when pulling)
-     * @param vaultImage the Vault or OpenBao image deployed in the cluster
-     * @param systemImages k3s's own images to side-load; empty for none
-     * @param k3sOnly what a k3s-only feature does on the local backend
-     */
-    public record K3sOptions(String k3sImage, String vaultImage, List<String> systemImages, K3sOnlyPolicy k3sOnly) {
-
-        public K3sOptions {
-            systemImages = List.copyOf(systemImages);
-        }
-    }
-
-    /**
-     * Where the local backend finds its server binaries, and whether a failed environment's directory is kept
-     * ({@code vaultk8s.keep-on-failure}).
-     */
-    public record LocalOptions(Map<ServerBinary, Path> explicitBinaries, Path cacheDir, boolean download,
-                               boolean build, boolean keepOnFailure) {
-
-        public LocalOptions {
-            explicitBinaries = Map.copyOf(explicitBinaries);
-        }
-
-        /** Create the options with {@code keepOnFailure} off (the default). */
-        public LocalOptions(Map<ServerBinary, Path> explicitBinaries, Path cacheDir, boolean download, boolean build) {
-            this(explicitBinaries, cacheDir, download, build, false);
-        }
     }
 }

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * The JUnit adapter behind {@link InClusterWorkload}, registered by the annotation itself: it starts the pod for a
- * parameter, deletes it after the test, and disables tests that need a pod on a backend without pods (unless
- * {@link VaultK8sTrust#K3S_ONLY_KEY} is {@code fail}, in which case resolution fails with the reason).
+ * The condition behind {@link InClusterWorkload}, registered by the annotation itself: it disables tests that need a
+ * pod on a backend without pods (unless {@link VaultK8sTrust#K3S_ONLY_KEY} is {@code fail}, in which case resolving
+ * the parameter fails with the reason). The pod itself is injected through {@link Injectables}.
  */
-final class InClusterWorkloadExtension implements ParameterResolver, ExecutionCondition {
+final class InClusterWorkloadExtension implements ExecutionCondition {
 
     private static final Namespace NAMESPACE = Namespace.create(InClusterWorkloadExtension.class);
 
@@ -36,10 +36,10 @@ final class InClusterWorkloadExtension implements ParameterResolver, ExecutionCo
             return ConditionEvaluationResult.enabled("no @InClusterWorkload parameter");
         }
         DefaultTrustEnvironment environment = VaultK8sTrustExtension.environment(context);
-        if (environment.backend() == Backend.K3S) {
-            return ConditionEvaluationResult.enabled("the k3s backend runs pods");
+        if (environment.runsPods()) {
+            return ConditionEvaluationResult.enabled("the " + environment.backendName() + " backend runs pods");
         }
-        if (environment.settings().k3s().k3sOnly() == TrustSettings.K3sOnlyPolicy.FAIL) {
+        if (environment.settings().k3sOnly() == TrustSettings.FeaturePolicy.FAIL) {
             return ConditionEvaluationResult.enabled(VaultK8sTrust.K3S_ONLY_KEY + "=fail: resolving the parameter fails");
         }
         return ConditionEvaluationResult.disabled(environment.k3sOnlyReason("@InClusterWorkload") + " Skipped because "
@@ -50,40 +50,9 @@ final class InClusterWorkloadExtension implements ParameterResolver, ExecutionCo
         Stream<Executable> executables = Stream.concat(context.getTestMethod().stream(),
                 Arrays.stream(context.getRequiredTestClass().getDeclaredConstructors()).map(c -> (Constructor<?>) c));
         return executables.flatMap(e -> Arrays.stream(e.getParameters()))
-                .anyMatch(p -> AnnotationSupport.isAnnotated(p, InClusterWorkload.class));
+                .anyMatch(p -> AnnotationSupport.isAnnotated(p, InClusterWorkload.class))
+                || Arrays.stream(context.getRequiredTestClass().getDeclaredFields())
+                .anyMatch(f -> AnnotationSupport.isAnnotated(f, InClusterWorkload.class));
     }
 
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.isAnnotated(InClusterWorkload.class);
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        String where = VaultK8sTrustExtension.describe(parameterContext);
-        VaultK8sTrustExtension.requireType(parameterContext, "@InClusterWorkload", Workload.class);
-        InClusterWorkload annotation = parameterContext.findAnnotation(InClusterWorkload.class).orElseThrow();
-        WorkloadSpec spec;
-        try {
-            spec = WorkloadSpec.seed().withName(annotation.name()).withNamespace(annotation.namespace())
-                    .withServiceAccount(annotation.serviceAccount()).withAudience(annotation.audience())
-                    .withExpirationSeconds(annotation.expirationSeconds()).withImage(annotation.image());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterResolutionException(where + ": @InClusterWorkload: " + e.getMessage(), e);
-        }
-        DefaultTrustEnvironment environment = VaultK8sTrustExtension.environment(extensionContext);
-        if (environment.backend() != Backend.K3S) {
-            // Only reached with vaultk8s.k3s-only=fail: with skip, the condition above disabled the test.
-            throw new ParameterResolutionException(where + ": " + environment.k3sOnlyReason("@InClusterWorkload")
-                    + " Failed because " + VaultK8sTrust.K3S_ONLY_KEY + "=fail.");
-        }
-        try {
-            Workload workload = environment.startWorkload(spec);
-            // Closed (the pod deleted) when the test, or the class for a constructor parameter, ends.
-            extensionContext.getStore(NAMESPACE).put(new Object(), workload);
-            return workload;
-        } catch (VaultK8sTrustException e) {
-            throw new ParameterResolutionException(where + ": " + e.getMessage(), e);
-        }
-    }
 }

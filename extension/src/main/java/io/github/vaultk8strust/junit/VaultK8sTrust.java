@@ -60,8 +60,6 @@ public @interface VaultK8sTrust {
     String DOWNLOAD_KEY = ConfigKeys.DOWNLOAD_KEY;
     /** Configuration key: {@code false} forbids building server binaries from pinned Go modules. */
     String BUILD_KEY = ConfigKeys.BUILD_KEY;
-    /** {@link ConfigKeys#KEEP_ON_FAILURE_KEY}. */
-    String KEEP_ON_FAILURE_KEY = ConfigKeys.KEEP_ON_FAILURE_KEY;
     /** Configuration key for {@link #k3sImage()}: the k3s image, e.g. {@code rancher/k3s:v1.34.1-k3s1}. */
     String K3S_IMAGE_KEY = ConfigKeys.K3S_IMAGE_KEY;
     /** Configuration key for {@link #vaultImage()} on the k3s backend, e.g. {@code openbao/openbao:2.4}. */
@@ -78,6 +76,10 @@ public @interface VaultK8sTrust {
      * {@code fail}.
      */
     String K3S_ONLY_KEY = ConfigKeys.K3S_ONLY_KEY;
+    /** Configuration key: keep a failed environment's directory and logs, and print where ({@code true}/{@code false}). */
+    String KEEP_ON_FAILURE_KEY = ConfigKeys.KEEP_ON_FAILURE_KEY;
+    /** Configuration key: how many shared environments one run keeps open at most (default 3). */
+    String CACHE_MAX_SIZE_KEY = ConfigKeys.CACHE_MAX_SIZE_KEY;
 
     /** The default k3s image. */
     String DEFAULT_K3S_IMAGE = ConfigKeys.DEFAULT_K3S_IMAGE;
@@ -142,4 +144,10 @@ public @interface VaultK8sTrust {
 
     /** Add namespaces. */
     String[] namespaces() default {};
+
+    /**
+     * Share the environment with every class of the run whose settings are equal (default), or give this class a
+     * private one, started before its first test and closed after its last.
+     */
+    boolean shared() default true;
 }

@@ -1,19 +1,21 @@
 package io.github.vaultk8strust.junit;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.github.jopenlibs.vault.Vault;
-import io.github.vaultk8strust.RoleSpec;
-import io.github.vaultk8strust.ServiceAccountJwt;
-import io.github.vaultk8strust.ServiceAccountSpec;
-import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.VaultK8sTrustException;
-import io.github.vaultk8strust.VaultSession;
+import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.TrustRequest;
+import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
+import io.github.vaultk8strust.core.Backends;
 import io.github.vaultk8strust.core.DefaultTrustEnvironment;
-import io.github.vaultk8strust.core.EnvironmentSlot;
+import io.github.vaultk8strust.core.EnvironmentCache;
+import io.github.vaultk8strust.core.SettingsResolver;
 import io.github.vaultk8strust.core.TrustSettings;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
+import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -21,15 +23,29 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestInstancePostProcessor;
+import org.junit.jupiter.api.extension.TestInstantiationAwareExtension;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
- * The thin JUnit adapter behind {@link VaultK8sTrust}: find the annotation, resolve settings, get or start the
- * shared environment from the root store, and inject what parameters ask for. Holds no state of its own.
+ * The thin JUnit adapter behind {@link VaultK8sTrust}: find the annotation, turn it into a request, get the
+ * environment from the run's {@link EnvironmentCache} (or a private one for {@code shared = false}), and inject
+ * through the {@link Injectables} table into parameters and fields. Holds no state of its own: everything lives in
+ * JUnit's stores, which close it in reverse order.
  */
-final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolver {
+final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolver, TestInstancePostProcessor,
+        TestInstantiationAwareExtension {
 
     private static final Namespace NAMESPACE = Namespace.create(VaultK8sTrustExtension.class);
+    private static final String CACHE = "cache";
+
+    @Override
+    public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+        // Constructor-injected resources (a @VaultLogin token, a client) then live per test, as @TempDir's do.
+        return ExtensionContextScope.TEST_METHOD;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -38,115 +54,139 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        Class<?> type = parameterContext.getParameter().getType();
-        return type == TrustEnvironment.class
-                || type == ServiceAccountJwt.class
-                || type == VaultSession.class
-                || parameterContext.isAnnotated(KubeAdmin.class)
-                || parameterContext.isAnnotated(VaultRoot.class)
-                || parameterContext.isAnnotated(VaultLogin.class)
-                || parameterContext.isAnnotated(ServiceAccountToken.class);
+        return Injectables.rowFor(target(parameterContext)).isPresent();
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        Parameter parameter = parameterContext.getParameter();
-        Class<?> type = parameter.getType();
-        if (type == TrustEnvironment.class) {
-            return environment(extensionContext);
-        }
-        Optional<KubeAdmin> kubeAdmin = parameterContext.findAnnotation(KubeAdmin.class);
-        if (kubeAdmin.isPresent()) {
-            requireType(parameterContext, "@KubeAdmin", KubernetesClient.class);
-            return closeAfter(extensionContext, environment(extensionContext).newKubernetesClient());
-        }
-        if (parameterContext.isAnnotated(VaultRoot.class)) {
-            requireType(parameterContext, "@VaultRoot", Vault.class, VaultSession.class);
-            VaultSession root = environment(extensionContext).root();
-            return type == VaultSession.class ? root : root.kv();
-        }
-        Optional<VaultLogin> login = parameterContext.findAnnotation(VaultLogin.class);
-        if (login.isPresent()) {
-            requireType(parameterContext, "@VaultLogin", Vault.class, VaultSession.class);
-            VaultSession session = closeAfter(extensionContext, login(parameterContext, extensionContext, login.get()));
-            return type == VaultSession.class ? session : session.kv();
-        }
-        if (type == VaultSession.class) {
-            throw new ParameterResolutionException(describe(parameterContext) + ": a VaultSession parameter needs "
-                    + "@VaultRoot (the root token) or @VaultLogin(role = \"...\") (a workload login).");
-        }
-        ServiceAccountToken token = parameterContext.findAnnotation(ServiceAccountToken.class)
-                .orElseGet(SeedToken::annotation);
-        requireType(parameterContext, "@ServiceAccountToken", String.class, ServiceAccountJwt.class);
-        ServiceAccountJwt jwt = mint(parameterContext, extensionContext, token);
-        return type == String.class ? jwt.raw() : jwt;
+        Injectables.Target target = target(parameterContext);
+        return Injectables.resolve(Injectables.rowFor(target).orElseThrow(), target, scope(extensionContext));
     }
 
-    private VaultSession login(ParameterContext parameterContext, ExtensionContext context, VaultLogin login) {
-        DefaultTrustEnvironment environment = environment(context);
-        RoleSpec role = environment.settings().role(login.role()).orElseThrow(() -> new ParameterResolutionException(
-                describe(parameterContext) + ": @VaultLogin(role = \"" + login.role() + "\") names no configured role; "
-                        + "configured roles: " + environment.roles() + ". Declare it with @VaultK8sTrust(roles = "
-                        + "@JwtRole(name = \"" + login.role() + "\", ...)) or fix the name."));
-        Optional<ServiceAccountSpec> bound = role.boundServiceAccount();
-        String namespace = !login.namespace().isEmpty() ? login.namespace()
-                : bound.map(ServiceAccountSpec::namespace).orElse(null);
-        String serviceAccount = !login.serviceAccount().isEmpty() ? login.serviceAccount()
-                : bound.map(ServiceAccountSpec::name).orElse(null);
-        if (namespace == null || serviceAccount == null) {
-            String binds = role.boundSubject().isEmpty() ? "binds claims, not a subject"
-                    : "binds subject \"" + role.boundSubject() + "\", which names no service account";
-            throw new ParameterResolutionException(describe(parameterContext) + ": role \"" + role.name() + "\" "
-                    + binds + "; say whose token to use with @VaultLogin(role = \"" + role.name()
-                    + "\", namespace = \"...\", serviceAccount = \"...\").");
-        }
-        String audience = !login.audience().isEmpty() ? login.audience() : role.boundAudiences().get(0);
-        try {
-            ServiceAccountJwt jwt = environment.mintToken(namespace, serviceAccount, audience);
-            return environment.login(role.name(), jwt.raw());
-        } catch (IllegalArgumentException | VaultK8sTrustException e) {
-            throw new ParameterResolutionException(describe(parameterContext) + ": " + e.getMessage(), e);
+    @Override
+    public void postProcessTestInstance(Object testInstance, ExtensionContext context) {
+        for (Field field : ReflectionSupport.findFields(testInstance.getClass(), f -> !Modifier.isStatic(f.getModifiers()),
+                HierarchyTraversalMode.TOP_DOWN)) {
+            Injectables.Target target = new Injectables.Target(field, field.getType(), "Field '" + field.getName()
+                    + "' of " + field.getDeclaringClass().getSimpleName());
+            Optional<Injectables.Row> row = Injectables.rowFor(target);
+            if (row.isEmpty()) {
+                continue;
+            }
+            if (Modifier.isFinal(field.getModifiers())) {
+                throw new ExtensionConfigurationException(target.description() + ": " + row.get().name()
+                        + " cannot inject a final field; remove 'final'.");
+            }
+            Object value = Injectables.resolve(row.get(), target, scope(context));
+            try {
+                field.setAccessible(true);
+                field.set(testInstance, value);
+            } catch (IllegalAccessException | RuntimeException e) {
+                throw new ExtensionConfigurationException(target.description() + ": cannot set the field: " + e, e);
+            }
         }
     }
 
-    private ServiceAccountJwt mint(ParameterContext parameterContext, ExtensionContext context,
-                                   ServiceAccountToken token) {
-        if (token.expirationSeconds() < 600) {
-            throw new ParameterResolutionException(describe(parameterContext) + ": @ServiceAccountToken("
-                    + "expirationSeconds = " + token.expirationSeconds() + ") is below Kubernetes' minimum of 600 "
-                    + "seconds; use 600 or more.");
-        }
-        if (token.audience().isBlank() || token.serviceAccount().isBlank() || token.namespace().isBlank()) {
-            throw new ParameterResolutionException(describe(parameterContext) + ": @ServiceAccountToken needs a "
-                    + "non-empty serviceAccount, namespace and audience; got serviceAccount = \""
-                    + token.serviceAccount() + "\", namespace = \"" + token.namespace() + "\", audience = \""
-                    + token.audience() + "\".");
-        }
-        try {
-            return environment(context).mintToken(token.namespace(), token.serviceAccount(), token.audience(),
-                    token.expirationSeconds());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterResolutionException(describe(parameterContext) + ": " + e.getMessage(), e);
-        }
+    private static Injectables.Target target(ParameterContext parameterContext) {
+        return new Injectables.Target(parameterContext.getParameter(), parameterContext.getParameter().getType(),
+                describe(parameterContext));
     }
 
+    private static Injectables.Scope scope(ExtensionContext context) {
+        return new Injectables.Scope() {
+            @Override
+            public DefaultTrustEnvironment environment() {
+                return VaultK8sTrustExtension.environment(context);
+            }
+
+            @Override
+            public <T extends AutoCloseable> T closeAfter(T resource) {
+                // Closed when this test (or the class, for PER_CLASS instances) ends.
+                context.getStore(NAMESPACE).put(new Object(), resource);
+                return resource;
+            }
+        };
+    }
+
+    /** Return the environment of the test class this context belongs to, acquiring it on first use. */
     static DefaultTrustEnvironment environment(ExtensionContext context) {
-        TrustSettings settings = settings(context);
-        AtomicBoolean started = new AtomicBoolean();
-        EnvironmentSlot slot = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(settings, key -> {
-            started.set(true);
-            return EnvironmentSlot.start(key, DefaultTrustEnvironment::start);
-        }, EnvironmentSlot.class);
-        return slot.environment(started.get());
+        ExtensionContext classContext = classContext(context);
+        Class<?> testClass = classContext.getRequiredTestClass();
+        EnvironmentCache.Lease lease = classContext.getStore(NAMESPACE).getOrComputeIfAbsent(
+                new LeaseKey(testClass), key -> acquire(classContext), EnvironmentCache.Lease.class);
+        DefaultTrustEnvironment environment = lease.environment();
+        // A server that died while tests ran fails every later use at once, naming it.
+        environment.requireUsable();
+        return environment;
     }
 
-    private static TrustSettings settings(ExtensionContext context) {
+    private static EnvironmentCache.Lease acquire(ExtensionContext classContext) {
+        Class<?> testClass = classContext.getRequiredTestClass();
+        VaultK8sTrust annotation = findAnnotation(testClass);
+        TrustSettings settings = settings(classContext, annotation);
+        EnvironmentCache cache = classContext.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(CACHE,
+                key -> new EnvironmentCache(maxSize(classContext), DefaultTrustEnvironment::start),
+                EnvironmentCache.class);
+        return annotation.shared() ? cache.acquire(settings) : cache.acquirePrivate(settings);
+    }
+
+    private static int maxSize(ExtensionContext context) {
+        String value = context.getConfigurationParameter(ConfigKeys.CACHE_MAX_SIZE_KEY)
+                .or(() -> Optional.ofNullable(System.getenv(ConfigKeys.environmentVariable(ConfigKeys.CACHE_MAX_SIZE_KEY))))
+                .orElse(ConfigKeys.DEFAULT_CACHE_MAX_SIZE).trim();
+        try {
+            int size = Integer.parseInt(value);
+            if (size >= 1) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ExtensionConfigurationException("Configuration parameter " + ConfigKeys.CACHE_MAX_SIZE_KEY
+                + " (or environment variable " + ConfigKeys.environmentVariable(ConfigKeys.CACHE_MAX_SIZE_KEY) + ") = \""
+                + value + "\" is not valid; use a whole number of environments, 1 or more");
+    }
+
+    private static TrustSettings settings(ExtensionContext context, VaultK8sTrust annotation) {
         Class<?> testClass = context.getRequiredTestClass();
-        return context.getStore(NAMESPACE).getOrComputeIfAbsent(testClass.getName() + "#settings", key -> {
-            VaultK8sTrust annotation = findAnnotation(testClass);
-            return new SettingsResolver(context::getConfigurationParameter, System::getenv, testClass.getClassLoader())
-                    .resolve(annotation);
-        }, TrustSettings.class);
+        return resolve(annotation, needsPods(testClass), context::getConfigurationParameter, System::getenv,
+                testClass.getClassLoader());
+    }
+
+    /** Resolve an annotation's settings; misuse becomes JUnit's {@link ExtensionConfigurationException}. */
+    static TrustSettings resolve(VaultK8sTrust annotation, boolean needsPods,
+                                 Function<String, Optional<String>> configuration, Function<String, String> environment,
+                                 ClassLoader classLoader) {
+        TrustRequest request = AnnotationRequests.toRequest(annotation, needsPods, configuration, classLoader);
+        try {
+            return new SettingsResolver(environment, Backends.installed()).resolve(request);
+        } catch (VaultK8sTrustConfigurationException e) {
+            throw new ExtensionConfigurationException(e.getMessage(), e);
+        }
+    }
+
+    /** Return whether the class (or an enclosing one) injects pods, so that AUTO picks a backend that runs them. */
+    static boolean needsPods(Class<?> testClass) {
+        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+            Stream<Executable> executables = Stream.concat(Arrays.stream(c.getDeclaredMethods()),
+                    Arrays.stream(c.getDeclaredConstructors()));
+            boolean parameters = executables.flatMap(e -> Arrays.stream(e.getParameters()))
+                    .anyMatch(p -> AnnotationSupport.isAnnotated(p, InClusterWorkload.class));
+            boolean fields = Arrays.stream(c.getDeclaredFields())
+                    .anyMatch(f -> AnnotationSupport.isAnnotated(f, InClusterWorkload.class));
+            if (parameters || fields) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext c = context;
+        while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
+            c = c.getParent().get();
+        }
+        return c;
     }
 
     private static VaultK8sTrust findAnnotation(Class<?> testClass) {
@@ -161,47 +201,17 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
                 + " or its enclosing classes; annotate the test class with @VaultK8sTrust.");
     }
 
-    private static <T extends AutoCloseable> T closeAfter(ExtensionContext context, T resource) {
-        // The store closes AutoCloseable values when this test (or class, for constructor parameters) ends.
-        context.getStore(NAMESPACE).put(new Object(), resource);
-        return resource;
-    }
-
-    static void requireType(ParameterContext parameterContext, String annotation, Class<?>... accepted) {
-        Class<?> type = parameterContext.getParameter().getType();
-        for (Class<?> candidate : accepted) {
-            if (type == candidate) {
-                return;
-            }
-        }
-        StringBuilder names = new StringBuilder();
-        for (int i = 0; i < accepted.length; i++) {
-            names.append(i == 0 ? "" : i == accepted.length - 1 ? " or " : ", ").append(accepted[i].getName());
-        }
-        throw new ParameterResolutionException(describe(parameterContext) + ": " + annotation + " can inject "
-                + names + ", not " + type.getName() + ".");
-    }
-
     static String describe(ParameterContext parameterContext) {
         Parameter parameter = parameterContext.getParameter();
-        return "Parameter '" + parameter.getName() + "' of " + parameter.getDeclaringExecutable().getDeclaringClass()
-                .getSimpleName() + "." + parameter.getDeclaringExecutable().getName();
+        Executable executable = parameter.getDeclaringExecutable();
+        String name = parameter.isNamePresent() ? "'" + parameter.getName() + "'"
+                : "#" + parameterContext.getIndex() + " ('" + parameter.getName() + "', compile with -parameters for "
+                + "its name)";
+        return "Parameter " + name + " of " + executable.getDeclaringClass().getSimpleName() + "."
+                + (executable instanceof java.lang.reflect.Constructor<?> ? "<init>" : executable.getName());
     }
 
-    /** Supplies the annotation defaults for a bare {@link ServiceAccountJwt} parameter: the seed's token. */
-    private static final class SeedToken {
-
-        @SuppressWarnings("unused")
-        private static void holder(@ServiceAccountToken ServiceAccountJwt token) {
-        }
-
-        static ServiceAccountToken annotation() {
-            try {
-                return SeedToken.class.getDeclaredMethod("holder", ServiceAccountJwt.class).getParameters()[0]
-                        .getAnnotation(ServiceAccountToken.class);
-            } catch (NoSuchMethodException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+    /** The store key of a class's hold on its environment. */
+    private record LeaseKey(Class<?> testClass) {
     }
 }

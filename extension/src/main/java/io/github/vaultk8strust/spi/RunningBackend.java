@@ -1,14 +1,12 @@
 package io.github.vaultk8strust.spi;
 
-import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.support.Deadline;
 import java.util.Optional;
 
 /** A started backend: a cluster and a Vault server, stopped together. */
 public interface RunningBackend extends AutoCloseable {
 
-    /** Return which backend this is. */
-    Backend kind();
+    /** Return the name of the provider that started it, e.g. {@code local}. */
+    String name();
 
     /** Return the cluster. */
     Cluster cluster();
@@ -17,11 +15,12 @@ public interface RunningBackend extends AutoCloseable {
     VaultServer vault();
 
     /**
-     * Return the start-up budget the servers were started under; the trust setup spends what is left of it, so
-     * that one timeout covers servers and setup. (Finding, building or pulling binaries and images comes before
-     * and is not part of it.)
+     * Return an optional capability of this backend, such as {@link WorkloadRunner}; empty when it has none. The
+     * default answers with this object when it implements the capability.
      */
-    Deadline startupDeadline();
+    default <T> Optional<T> capability(Class<T> type) {
+        return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
 
     /**
      * Return why this backend can no longer be used (a server exited after start-up: its name, pid, exit code and
@@ -38,7 +37,7 @@ public interface RunningBackend extends AutoCloseable {
     default void failed(Throwable cause) {
     }
 
-    /** Stop every process or container and delete every temporary file. */
+    /** Stop every process or container and delete every temporary file; idempotent. */
     @Override
     void close();
 }

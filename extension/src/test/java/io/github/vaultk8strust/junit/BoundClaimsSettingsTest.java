@@ -17,8 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 class BoundClaimsSettingsTest {
 
     private static TrustSettings resolve(Class<?> fixture) {
-        return new SettingsResolver(key -> Optional.empty(), key -> null, BoundClaimsSettingsTest.class.getClassLoader())
-                .resolve(fixture.getAnnotation(VaultK8sTrust.class));
+        return VaultK8sTrustExtension.resolve(fixture.getAnnotation(VaultK8sTrust.class), false, key -> Optional.empty(), key -> null, BoundClaimsSettingsTest.class.getClassLoader());
     }
 
     private static String misuse(Class<?> fixture) {

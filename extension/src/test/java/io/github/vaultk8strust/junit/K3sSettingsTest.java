@@ -1,11 +1,15 @@
 package io.github.vaultk8strust.junit;
 
+import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.backend.k3s.K3sOptions;
+import io.github.vaultk8strust.core.TrustSettings;
+import io.github.vaultk8strust.core.TrustSettings.FeaturePolicy;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vaultk8strust.backend.k3s.K3sContainerSpec;
-import io.github.vaultk8strust.core.TrustSettings.K3sOnlyPolicy;
-import io.github.vaultk8strust.core.TrustSettings.K3sOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +23,15 @@ class K3sSettingsTest {
     private final Map<String, String> config = new HashMap<>();
     private final Map<String, String> env = new HashMap<>();
 
-    private K3sOptions resolve(Class<?> fixture) {
-        return new SettingsResolver(key -> Optional.ofNullable(config.get(key)), env::get,
-                K3sSettingsTest.class.getClassLoader()).resolve(fixture.getAnnotation(VaultK8sTrust.class)).k3s();
+    private record Resolved(String k3sImage, String vaultImage, List<String> systemImages, FeaturePolicy k3sOnly) {
+    }
+
+    private Resolved resolve(Class<?> fixture) {
+        config.putIfAbsent("vaultk8s.backend", "k3s");
+        TrustSettings settings = VaultK8sTrustExtension.resolve(fixture.getAnnotation(VaultK8sTrust.class), false,
+                key -> Optional.ofNullable(config.get(key)), env::get, K3sSettingsTest.class.getClassLoader());
+        K3sOptions options = K3sOptions.from(settings.config());
+        return new Resolved(options.k3sImage(), options.vaultImage(), options.systemImages(), settings.k3sOnly());
     }
 
     @VaultK8sTrust
@@ -38,13 +48,13 @@ class K3sSettingsTest {
 
     @Test
     void defaultsAreTheWalkthroughImagesAndSkip() {
-        K3sOptions k3s = resolve(Defaults.class);
+        Resolved k3s = resolve(Defaults.class);
 
         assertThat(k3s.k3sImage()).isEqualTo("rancher/k3s:v1.34.1-k3s1").isEqualTo(VaultK8sTrust.DEFAULT_K3S_IMAGE);
         assertThat(k3s.vaultImage()).isEqualTo("hashicorp/vault:1.20").isEqualTo(VaultK8sTrust.DEFAULT_VAULT_IMAGE);
         assertThat(k3s.systemImages()).isEqualTo(K3sContainerSpec.DEFAULT_SYSTEM_IMAGES)
                 .contains("rancher/mirrored-pause:3.6");
-        assertThat(k3s.k3sOnly()).isEqualTo(K3sOnlyPolicy.SKIP);
+        assertThat(k3s.k3sOnly()).isEqualTo(FeaturePolicy.SKIP);
     }
 
     @Test
@@ -52,9 +62,9 @@ class K3sSettingsTest {
         assertThat(VaultK8sTrust.K3S_IMAGE_KEY).isEqualTo("vaultk8s.k3s.image");
         assertThat(VaultK8sTrust.K3S_VAULT_IMAGE_KEY).isEqualTo("vaultk8s.k3s.vault-image");
         assertThat(VaultK8sTrust.K3S_ONLY_KEY).isEqualTo("vaultk8s.k3s-only");
-        assertThat(SettingsResolver.environmentVariable(VaultK8sTrust.K3S_VAULT_IMAGE_KEY))
+        assertThat(ConfigKeys.environmentVariable(VaultK8sTrust.K3S_VAULT_IMAGE_KEY))
                 .isEqualTo("VAULTK8S_K3S_VAULT_IMAGE");
-        assertThat(SettingsResolver.environmentVariable(VaultK8sTrust.K3S_ONLY_KEY)).isEqualTo("VAULTK8S_K3S_ONLY");
+        assertThat(ConfigKeys.environmentVariable(VaultK8sTrust.K3S_ONLY_KEY)).isEqualTo("VAULTK8S_K3S_ONLY");
     }
 
     @Test
@@ -63,11 +73,11 @@ class K3sSettingsTest {
         env.put("VAULTK8S_K3S_IMAGE", "rancher/k3s:v1.31.1-k3s1");
         env.put("VAULTK8S_K3S_VAULT_IMAGE", "hashicorp/vault:1.19");
 
-        K3sOptions annotated = resolve(Images.class);
+        Resolved annotated = resolve(Images.class);
         assertThat(annotated.k3sImage()).isEqualTo("mirror.example.com:5000/rancher/k3s:v1.33.5-k3s1");
         assertThat(annotated.vaultImage()).isEqualTo("openbao/openbao:2.4.1");
 
-        K3sOptions configured = resolve(Defaults.class);
+        Resolved configured = resolve(Defaults.class);
         assertThat(configured.k3sImage()).isEqualTo("rancher/k3s:v1.32.9-k3s1");
         assertThat(configured.vaultImage()).isEqualTo("hashicorp/vault:1.19");
     }
@@ -85,7 +95,7 @@ class K3sSettingsTest {
     @Test
     void k3sOnlyAcceptsSkipAndFail() {
         env.put("VAULTK8S_K3S_ONLY", "FAIL");
-        assertThat(resolve(Defaults.class).k3sOnly()).isEqualTo(K3sOnlyPolicy.FAIL);
+        assertThat(resolve(Defaults.class).k3sOnly()).isEqualTo(FeaturePolicy.FAIL);
 
         config.put("vaultk8s.k3s-only", "maybe");
         assertThatThrownBy(() -> resolve(Defaults.class)).isInstanceOf(ExtensionConfigurationException.class)
@@ -96,8 +106,9 @@ class K3sSettingsTest {
     @Test
     void rejectsAnImageNameWithTheAttributeAndAnExample() {
         assertThatThrownBy(() -> resolve(BadImage.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageStartingWith("@VaultK8sTrust(vaultImage = \"Not An Image!\"): \"Not An Image!\" is not an "
-                        + "image name; use [registry/]repository[:tag][@digest], e.g. \"hashicorp/vault:1.20\"");
+                .hasMessageStartingWith("@VaultK8sTrust: Configuration parameter vaultk8s.k3s.vault-image (or environment "
+                        + "variable VAULTK8S_K3S_VAULT_IMAGE) = \"Not An Image!\" is not an image name; use "
+                        + "[registry/]repository[:tag][@digest], e.g. \"hashicorp/vault:1.20\"");
     }
 
     @Test

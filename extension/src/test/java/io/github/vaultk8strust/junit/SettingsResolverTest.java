@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.junit;
 
+import io.github.vaultk8strust.backend.local.LocalOptions;
+
 import io.github.vaultk8strust.backend.local.LocalBackend;
 import io.github.vaultk8strust.core.TrustSettings;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,8 +56,7 @@ class SettingsResolverTest {
     private TrustSettings resolve(Class<?> fixture) {
         VaultK8sTrust annotation = fixture.getAnnotation(VaultK8sTrust.class);
         assertThat(annotation).as("@VaultK8sTrust on %s", fixture.getSimpleName()).isNotNull();
-        return new SettingsResolver(key -> Optional.ofNullable(config.get(key)), env::get,
-                SettingsResolverTest.class.getClassLoader()).resolve(annotation);
+        return VaultK8sTrustExtension.resolve(annotation, false, key -> Optional.ofNullable(config.get(key)), env::get, SettingsResolverTest.class.getClassLoader());
     }
 
     private AbstractThrowableAssert<?, ? extends Throwable> assertMisuse(Class<?> fixture) {
@@ -83,13 +84,14 @@ class SettingsResolverTest {
         assertThat(settings.kvPath()).isEqualTo("kvv2");
         assertThat(settings.authPath()).isEqualTo("jwt");
         assertThat(settings.defaultRole()).isEqualTo("k8s-dev");
-        assertThat(settings.backend()).isEqualTo(Backend.AUTO);
+        assertThat(settings.backend()).as("AUTO picks the local backend, whose binaries can be had").isEqualTo("local");
         assertThat(settings.vaultMode()).isEqualTo(VaultMode.INIT);
         assertThat(settings.startupTimeout()).isEqualTo(Duration.ofSeconds(120));
-        assertThat(settings.local().explicitBinaries()).isEmpty();
-        assertThat(settings.local().download()).isTrue();
-        assertThat(settings.local().build()).isTrue();
-        assertThat(settings.local().cacheDir()).isAbsolute();
+        LocalOptions local = LocalOptions.from(settings.config());
+        assertThat(local.explicitBinaries()).isEmpty();
+        assertThat(local.download()).isTrue();
+        assertThat(local.build()).isTrue();
+        assertThat(local.cacheDir()).isAbsolute();
     }
 
     @VaultK8sTrust(kvPath = "secret")
@@ -120,7 +122,7 @@ class SettingsResolverTest {
 
         TrustSettings settings = resolve(ExplicitRuntime.class);
 
-        assertThat(settings.backend()).isEqualTo(Backend.K3S);
+        assertThat(settings.backend()).isEqualTo("k3s");
         assertThat(settings.vaultMode()).isEqualTo(VaultMode.DEV);
         assertThat(settings.startupTimeout()).isEqualTo(Duration.ofSeconds(90));
     }
@@ -136,7 +138,7 @@ class SettingsResolverTest {
 
         TrustSettings settings = resolve(Defaults.class);
 
-        assertThat(settings.backend()).isEqualTo(Backend.LOCAL);
+        assertThat(settings.backend()).isEqualTo("local");
         assertThat(settings.vaultMode()).isEqualTo(VaultMode.DEV);
         assertThat(settings.startupTimeout()).isEqualTo(Duration.ofMinutes(2));
     }
@@ -149,7 +151,7 @@ class SettingsResolverTest {
 
         TrustSettings settings = resolve(Defaults.class);
 
-        assertThat(settings.backend()).isEqualTo(Backend.K3S);
+        assertThat(settings.backend()).isEqualTo("k3s");
         assertThat(settings.vaultMode()).isEqualTo(VaultMode.DEV);
         assertThat(settings.startupTimeout()).isEqualTo(Duration.ofMinutes(3));
     }
@@ -161,7 +163,7 @@ class SettingsResolverTest {
 
         TrustSettings settings = resolve(Defaults.class);
 
-        assertThat(settings.backend()).isEqualTo(Backend.K3S);
+        assertThat(settings.backend()).isEqualTo("k3s");
         assertThat(settings.vaultMode()).isEqualTo(VaultMode.DEV);
     }
 
@@ -185,6 +187,7 @@ class SettingsResolverTest {
 
     @Test
     void localOptionsAreLayeredToo() {
+        config.put(VaultK8sTrust.BACKEND_KEY, "local");
         config.put(VaultK8sTrust.LOCAL_VAULT_KEY, "/opt/from-config/bao");
         env.put("VAULTK8S_LOCAL_VAULT", "/opt/from-env/vault");
         env.put("VAULTK8S_LOCAL_KUBE_APISERVER", "/opt/from-env/kube-apiserver");
@@ -192,7 +195,7 @@ class SettingsResolverTest {
         config.put(VaultK8sTrust.DOWNLOAD_KEY, "false");
         env.put("VAULTK8S_LOCAL_BUILD", "FALSE");
 
-        TrustSettings.LocalOptions local = resolve(Defaults.class).local();
+        LocalOptions local = LocalOptions.from(resolve(Defaults.class).config());
 
         assertThat(local.explicitBinaries()).containsOnly(
                 Map.entry(ServerBinary.VAULT, Path.of("/opt/from-config/bao")),
@@ -391,9 +394,23 @@ class SettingsResolverTest {
     @Test
     void differingAnnotationsGiveDifferentSettings() {
         assertThat(resolve(WithMonitoring.class)).isNotEqualTo(resolve(Defaults.class));
-        assertThat(resolve(LocalBackend.class)).isNotEqualTo(resolve(Defaults.class));
         assertThat(resolve(RoleTtlTwoHours.class)).isNotEqualTo(resolve(RoleTtlOneHour.class));
         assertThat(resolve(SecretKvPath.class)).isNotEqualTo(resolve(Defaults.class));
+    }
+
+    @Test
+    void whatDoesNotShapeTheEnvironmentDoesNotSplitIt() {
+        TrustSettings before = resolve(Defaults.class);
+        config.put(VaultK8sTrust.STARTUP_TIMEOUT_KEY, "7m");
+        config.put(VaultK8sTrust.DOWNLOAD_KEY, "false");
+        env.put("VAULTK8S_K3S_ONLY", "fail");
+
+        TrustSettings after = resolve(Defaults.class);
+
+        assertThat(after.startupTimeout()).isEqualTo(Duration.ofMinutes(7));
+        assertThat(after).isEqualTo(before).hasSameHashCodeAs(before);
+        assertThat(resolve(LocalBackend.class)).as("AUTO resolves to local here, so both share one environment")
+                .isEqualTo(resolve(Defaults.class));
     }
 
     @Test
@@ -772,10 +789,10 @@ class SettingsResolverTest {
 
     @Test
     void keepOnFailureIsOffUnlessSwitchedOn() {
-        assertThat(resolve(Defaults.class).local().keepOnFailure()).isFalse();
+        assertThat(resolve(Defaults.class).keepOnFailure()).isFalse();
 
         env.put("VAULTK8S_KEEP_ON_FAILURE", "true");
-        assertThat(resolve(Defaults.class).local().keepOnFailure()).isTrue();
+        assertThat(resolve(Defaults.class).keepOnFailure()).isTrue();
 
         config.put(VaultK8sTrust.KEEP_ON_FAILURE_KEY, "yes");
         assertMisuse(Defaults.class).hasMessageContainingAll("vaultk8s.keep-on-failure", "\"yes\" is not valid");

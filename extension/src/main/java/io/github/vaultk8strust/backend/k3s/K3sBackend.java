@@ -9,17 +9,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.readiness.Readiness;
-import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.Workload;
 import io.github.vaultk8strust.WorkloadSpec;
-import io.github.vaultk8strust.core.TrustSettings;
 import io.github.vaultk8strust.junit.K8sServiceAccount;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.spi.Cluster;
+import io.github.vaultk8strust.spi.PreparedBackend;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
+import io.github.vaultk8strust.spi.WorkloadRunner;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.PemKeys;
 import io.github.vaultk8strust.support.Progress;
@@ -59,9 +59,11 @@ import org.testcontainers.utility.MountableFile;
  * port-forward: a plain TCP port needs no streaming connection through the API server and kubelet, no background
  * thread, and survives a restart of the Vault pod.
  */
-public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
+public final class K3sBackend implements RunningBackend, Cluster, VaultServer, WorkloadRunner {
 
-    private final TrustSettings settings;
+    private final K3sOptions options;
+    private final VaultMode vaultMode;
+    private final List<K3sContainerSpec.SideLoad> sideLoads = new ArrayList<>();
     private final K3sImages images;
     private final Set<String> loadedImages = ConcurrentHashMap.newKeySet();
     private final Map<String, PodWorkload> workloads = new ConcurrentHashMap<>();
@@ -74,11 +76,11 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
     private String vaultAddress;
     private String vaultImage;
     private String devRootToken;
-    private Deadline startup;
 
-    private K3sBackend(TrustSettings settings) {
-        this.settings = settings;
-        this.images = new K3sImages(settings.local().cacheDir());
+    private K3sBackend(K3sOptions options, VaultMode vaultMode) {
+        this.options = options;
+        this.vaultMode = vaultMode;
+        this.images = new K3sImages(options.cacheDir());
     }
 
     /** Return whether a Docker engine answers (Testcontainers' own detection; cached after the first call). */
@@ -103,11 +105,17 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
      * Pull and side-load the images, start k3s, deploy Vault and wait until it answers, all within the deadline
      * (pulling images the first time is not part of it). On failure everything started is stopped.
      */
-    public static K3sBackend start(TrustSettings settings, Deadline deadline) {
+    static PreparedBackend prepare(K3sOptions options, VaultMode vaultMode) {
         if (!dockerAvailable()) {
             throw new VaultK8sTrustException(noDockerMessage());
         }
-        K3sBackend backend = new K3sBackend(settings);
+        K3sBackend backend = new K3sBackend(options, vaultMode);
+        backend.pullImages();
+        return deadline -> backend.start(deadline);
+    }
+
+    private K3sBackend start(Deadline deadline) {
+        K3sBackend backend = this;
         try {
             backend.startAll(deadline);
             return backend;
@@ -121,11 +129,10 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
         }
     }
 
-    private void startAll(Deadline outer) {
-        TrustSettings.K3sOptions options = settings.k3s();
+    /** Pull and save the images once per machine: not part of the start-up budget. */
+    private void pullImages() {
         Progress.say("k3s backend: preparing images " + options.k3sImage() + ", " + options.vaultImage());
         images.pull(options.k3sImage());
-        List<K3sContainerSpec.SideLoad> sideLoads = new ArrayList<>();
         K3sContainerSpec.SideLoad vault = images.pullAndSave(options.vaultImage());
         vaultImage = vault.image();
         sideLoads.add(vault);
@@ -139,9 +146,9 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
                         + e.getMessage());
             }
         }
-        // Pulling and saving happen once per machine: they are not part of the start-up budget.
-        Deadline deadline = Deadline.in(outer.budget());
-        startup = deadline;
+    }
+
+    private void startAll(Deadline deadline) {
         long started = System.nanoTime();
         K3sContainerSpec spec = new K3sContainerSpec(options.k3sImage(), sideLoads, deadline.remaining());
         container = spec.newContainer();
@@ -156,12 +163,12 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
         vaultAddress = "http://" + container.getHost() + ":"
                 + container.getMappedPort(K3sContainerSpec.VAULT_NODE_PORT);
 
-        if (settings.vaultMode() == VaultMode.DEV) {
+        if (vaultMode == VaultMode.DEV) {
             byte[] random = new byte[16];
             new SecureRandom().nextBytes(random);
             devRootToken = "dev-" + HexFormat.of().formatHex(random);
         }
-        for (HasMetadata resource : VaultManifests.vault(vaultImage, settings.vaultMode(), devRootToken)) {
+        for (HasMetadata resource : VaultManifests.vault(vaultImage, vaultMode, devRootToken)) {
             try {
                 created.add(kube.resource(resource).create());
             } catch (KubernetesClientException e) {
@@ -221,6 +228,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
      *
      * @throws VaultK8sTrustException when k3s refuses the pod or it does not become ready, with its events and log
      */
+    @Override
     public Workload startWorkload(WorkloadSpec spec, Duration timeout) {
         String image = spec.image().map(this::ensureImage).orElse(vaultImage);
         byte[] random = new byte[3];
@@ -350,13 +358,8 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer {
     }
 
     @Override
-    public Deadline startupDeadline() {
-        return startup;
-    }
-
-    @Override
-    public Backend kind() {
-        return Backend.K3S;
+    public String name() {
+        return K3sBackendProvider.NAME;
     }
 
     @Override

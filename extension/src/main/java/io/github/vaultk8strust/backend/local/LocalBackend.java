@@ -2,9 +2,7 @@ package io.github.vaultk8strust.backend.local;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.VaultMode;
-import io.github.vaultk8strust.core.TrustSettings;
 import io.github.vaultk8strust.spi.Cluster;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
@@ -58,7 +56,6 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     private String vaultAddress;
     private String devRootToken;
     private ManagedProcess vaultProcess;
-    private Deadline startup;
     private volatile boolean closed;
 
     private LocalBackend(Path dir, boolean keepOnFailure, Ports.Reservation ports) {
@@ -68,33 +65,26 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     }
 
     /**
-     * Find the binaries, start the three servers and wait until each is usable, all within the deadline. Stale
-     * environment directories left by killed JVMs are swept first. A server that loses a race for its port is
-     * detected and the start is tried again on fresh ports (at most {@value #PORT_ATTEMPTS} times, within the
-     * same budget). On any other failure, everything started so far is stopped and the directory deleted (or kept,
-     * with {@code vaultk8s.keep-on-failure=true}) before the exception propagates.
+     * Start the three servers and wait until each is usable, all within the deadline. Stale environment
+     * directories left by killed JVMs are swept first. A server that loses a race for its port is detected and the
+     * start is tried again on fresh ports (at most {@value #PORT_ATTEMPTS} times, within the same budget). On any
+     * other failure, everything started so far is stopped and the directory deleted (or kept, with
+     * {@code keepOnFailure}) before the exception propagates.
      */
-    public static LocalBackend start(TrustSettings settings, Deadline deadline) {
-        TrustSettings.LocalOptions local = settings.local();
-        BinarySources sources = BinarySources.fromEnvironment(local.explicitBinaries(), local.cacheDir(),
-                local.download(), local.build());
-        Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(
-                EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER, ServerBinary.VAULT), sources, Progress::say);
-        // Finding (or building) binaries is not part of the start-up budget: a first build takes minutes.
-        Deadline startup = Deadline.in(deadline.budget());
+    public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, boolean keepOnFailure,
+                                     Deadline deadline) {
         Path parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
         EnvironmentDirectory.sweepStale(parent, Progress::say);
         for (int attempt = 1; ; attempt++) {
-            LocalBackend backend = new LocalBackend(EnvironmentDirectory.create(parent), local.keepOnFailure(),
+            LocalBackend backend = new LocalBackend(EnvironmentDirectory.create(parent), keepOnFailure,
                     Ports.reserve(3));
             ManagedProcess.deleteDirectoryAtExit(backend.dir);
-            backend.startup = startup;
             try {
-                backend.startServers(binaries, settings.vaultMode(), startup);
+                backend.startServers(binaries, vaultMode, deadline);
                 backend.watch();
                 return backend;
             } catch (ManagedProcess.PortConflictException e) {
-                boolean retry = attempt < PORT_ATTEMPTS && !startup.remaining().isZero();
+                boolean retry = attempt < PORT_ATTEMPTS && !deadline.remaining().isZero();
                 backend.closeAfterFailure(e, !retry);
                 if (!retry) {
                     throw e;
@@ -343,13 +333,8 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     }
 
     @Override
-    public Deadline startupDeadline() {
-        return startup;
-    }
-
-    @Override
-    public Backend kind() {
-        return Backend.LOCAL;
+    public String name() {
+        return LocalBackendProvider.NAME;
     }
 
     @Override

@@ -156,6 +156,40 @@ public final class ServerBinaries {
     }
 
     /**
+     * Say cheaply, without downloading or building, whether every wanted server can be had: found (setting,
+     * KUBEBUILDER_ASSETS, PATH, cache), or obtainable (downloads allowed, or a build allowed with {@code go} found).
+     */
+    public static io.github.vaultk8strust.spi.Availability canObtain(Set<ServerBinary> wanted, BinarySources sources) {
+        List<String> how = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (ServerBinary binary : EnumSet.copyOf(wanted)) {
+            boolean found = sources.explicit().containsKey(binary)
+                    || (binary.inKubebuilderAssets() && sources.kubebuilderAssets()
+                            .map(dir -> isExecutableFile(dir.resolve(binary.id()))).orElse(false))
+                    || binary.executableNames().stream().anyMatch(name -> sources.searchPath().stream()
+                            .anyMatch(dir -> isExecutableFile(dir.resolve(name))))
+                    || isExecutableFile(cachedBinary(binary, sources.cacheDir()));
+            if (found) {
+                continue;
+            }
+            if (sources.download()) {
+                how.add(binary.id() + " to download");
+            } else if (sources.build() && findGo(sources).isPresent()) {
+                how.add(binary.id() + " to build");
+            } else {
+                missing.add(binary.id());
+            }
+        }
+        if (!missing.isEmpty()) {
+            return io.github.vaultk8strust.spi.Availability.no("no " + String.join(", ", missing) + " binary can be had "
+                    + "(not set, not on PATH or in KUBEBUILDER_ASSETS or the cache, downloads and builds off or go "
+                    + "missing)");
+        }
+        return io.github.vaultk8strust.spi.Availability.yes(how.isEmpty() ? "its server binaries are at hand"
+                : "its server binaries can be had: " + String.join(", ", how));
+    }
+
+    /**
      * Return where the cache keeps a server for the running platform, whether or not it is there.
      *
      * @param binary the server

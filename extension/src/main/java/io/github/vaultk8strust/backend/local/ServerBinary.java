@@ -1,6 +1,6 @@
 package io.github.vaultk8strust.backend.local;
 
-import io.github.vaultk8strust.junit.SettingsResolver;
+import io.github.vaultk8strust.ConfigKeys;
 import java.util.List;
 
 /**
@@ -72,7 +72,7 @@ public enum ServerBinary {
      * @return the environment variable name
      */
     public String envVar() {
-        return SettingsResolver.environmentVariable(settingKey());
+        return ConfigKeys.environmentVariable(settingKey());
     }
 
     /**

@@ -1,13 +1,12 @@
 package io.github.vaultk8strust.it.soak;
 
-import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.backend.local.BinarySources;
 import io.github.vaultk8strust.backend.local.LocalBackend;
+import io.github.vaultk8strust.backend.local.LocalOptions;
 import io.github.vaultk8strust.backend.local.ServerBinaries;
 import io.github.vaultk8strust.backend.local.ServerBinary;
-import io.github.vaultk8strust.core.TrustSettings;
-import io.github.vaultk8strust.junit.SettingsResolver;
-import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.support.Deadline;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -37,10 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PortSoak {
 
-    @VaultK8sTrust(backend = Backend.LOCAL)
-    static final class Fixture {
-    }
-
     private PortSoak() {
     }
 
@@ -56,18 +51,15 @@ public final class PortSoak {
             }
         }), true, StandardCharsets.UTF_8));
 
-        TrustSettings settings = new SettingsResolver(key -> Optional.ofNullable(System.getProperty(key)),
-                System::getenv, PortSoak.class.getClassLoader()).resolve(Fixture.class.getAnnotation(VaultK8sTrust.class));
-        TrustSettings.LocalOptions local = settings.local();
+        // The local backend alone (no trust setup): what this soak is about is starting servers side by side.
+        LocalOptions options = LocalOptions.from(key -> Optional.ofNullable(System.getProperty(key))
+                .or(() -> Optional.ofNullable(System.getenv(ConfigKeys.environmentVariable(key)))));
         Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(
                 EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER, ServerBinary.VAULT),
-                BinarySources.fromEnvironment(local.explicitBinaries(), local.cacheDir(), local.download(), local.build()),
+                BinarySources.fromEnvironment(options.explicitBinaries(), options.cacheDir(), options.download(),
+                        options.build()),
                 line -> System.err.println("[soak] " + line));
-        TrustSettings pinned = new TrustSettings(settings.backend(), settings.vaultMode(), Duration.ofSeconds(180),
-                settings.kvPath(), settings.authPath(), settings.defaultRole(), settings.roles(), settings.policies(),
-                settings.serviceAccounts(), settings.namespaces(),
-                new TrustSettings.LocalOptions(binaries, local.cacheDir(), local.download(), local.build()),
-                settings.k3s());
+        Duration budget = Duration.ofSeconds(Integer.getInteger("vaultk8s.soak.timeout.seconds", 180));
 
         List<String> failures = new ArrayList<>();
         List<Long> roundMillis = new ArrayList<>();
@@ -81,7 +73,7 @@ public final class PortSoak {
             for (int i = 0; i < parallel; i++) {
                 starts.add(pool.submit(() -> {
                     long t = System.nanoTime();
-                    LocalBackend backend = LocalBackend.start(pinned, Deadline.in(pinned.startupTimeout()));
+                    LocalBackend backend = LocalBackend.start(binaries, VaultMode.INIT, false, Deadline.in(budget));
                     started.add(backend);
                     return (System.nanoTime() - t) / 1_000_000;
                 }));

@@ -1,27 +1,20 @@
-package io.github.vaultk8strust.junit;
+package io.github.vaultk8strust.core;
 
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.BoundClaimsType;
+import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.PolicySpec;
 import io.github.vaultk8strust.RoleSpec;
+import io.github.vaultk8strust.Seed;
 import io.github.vaultk8strust.ServiceAccountSpec;
+import io.github.vaultk8strust.TrustRequest;
+import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
 import io.github.vaultk8strust.VaultMode;
-import io.github.vaultk8strust.backend.k3s.K3sContainerSpec;
-import io.github.vaultk8strust.backend.local.BinarySources;
-import io.github.vaultk8strust.backend.local.ServerBinary;
-import io.github.vaultk8strust.core.TrustSettings;
-import io.github.vaultk8strust.core.TrustSettings.K3sOnlyPolicy;
-import io.github.vaultk8strust.core.TrustSettings.K3sOptions;
-import io.github.vaultk8strust.core.TrustSettings.LocalOptions;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import io.github.vaultk8strust.core.TrustSettings.FeaturePolicy;
+import io.github.vaultk8strust.spi.BackendConfig;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,25 +25,16 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
 
 /**
- * Turn a {@link VaultK8sTrust} annotation plus configuration parameters and environment variables into validated
- * {@link TrustSettings}. Layers, first wins: annotation attribute, configuration parameter, environment variable
- * (mechanical name), default.
+ * Turn a {@link TrustRequest} (from {@code @VaultK8sTrust} or {@link io.github.vaultk8strust.TrustEnvironmentBuilder})
+ * plus configuration parameters and environment variables into validated {@link TrustSettings}. Layers, first wins:
+ * value in code, configuration parameter (or system property), environment variable (mechanical name), default.
+ * Misuse throws {@link VaultK8sTrustConfigurationException} naming where the value was given, the value and what is
+ * accepted; nothing has started then.
  */
 public final class SettingsResolver {
-
-    /** The seed's {@code k8s-dev-writer} policy, verbatim. */
-    public static final String SEED_POLICY_HCL = """
-            path "kvv2/metadata/k8s-dev/*" {
-                capabilities = ["list"]
-            }
-
-            path "kvv2/data/k8s-dev/*" {
-                capabilities = ["create", "update", "patch", "read", "delete"]
-            }
-            """;
 
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);
     static final Duration MIN_STARTUP_TIMEOUT = Duration.ofSeconds(1);
@@ -66,47 +50,42 @@ public final class SettingsResolver {
             // Vault's parseutil.ParseDurationSecond: whole seconds, whole days ("7d"), or a Go duration.
             Pattern.compile("\\d+|\\d+d|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h))+");
 
-    private static final Pattern IMAGE =
-            Pattern.compile("[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?");
-
-    private final Function<String, Optional<String>> configurationParameter;
     private final Function<String, String> environment;
-    private final ClassLoader classLoader;
+    private final Backends backends;
+    private TrustRequest request;
 
     /**
-     * @param configurationParameter JUnit configuration parameters (which include system properties)
      * @param environment environment variables, usually {@code System::getenv}
-     * @param classLoader where policy resources are looked up
+     * @param backends the backends on the class path
      */
-    public SettingsResolver(Function<String, Optional<String>> configurationParameter,
-                            Function<String, String> environment, ClassLoader classLoader) {
-        this.configurationParameter = configurationParameter;
+    public SettingsResolver(Function<String, String> environment, Backends backends) {
         this.environment = environment;
-        this.classLoader = classLoader;
+        this.backends = backends;
     }
 
     /** Return the environment-variable name for a configuration key: {@code vaultk8s.backend} to {@code VAULTK8S_BACKEND}. */
     public static String environmentVariable(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return ConfigKeys.environmentVariable(key);
     }
 
-    /** Resolve and validate; misuse raises {@link ExtensionConfigurationException} naming attribute and value. */
-    public TrustSettings resolve(VaultK8sTrust annotation) {
-        Backend backend = annotation.backend() != Backend.DEFAULT
-                ? annotation.backend()
-                : setting(VaultK8sTrust.BACKEND_KEY).map(v -> parseEnum(VaultK8sTrust.BACKEND_KEY, v, Backend.class))
-                        .orElse(Backend.AUTO);
-        VaultMode vaultMode = annotation.vaultMode() != VaultMode.DEFAULT
+    /** Resolve and validate; misuse throws {@link VaultK8sTrustConfigurationException} naming setting and value. */
+    public TrustSettings resolve(TrustRequest request) {
+        this.request = request;
+        TrustRequest annotation = request;
+        String backendName = annotation.backend() != null && annotation.backend() != Backend.DEFAULT
+                ? annotation.backend().name().toLowerCase(Locale.ROOT)
+                : setting(ConfigKeys.BACKEND_KEY).map(v -> backendName(v)).orElse("auto");
+        VaultMode vaultMode = annotation.vaultMode() != null && annotation.vaultMode() != VaultMode.DEFAULT
                 ? annotation.vaultMode()
-                : setting(VaultK8sTrust.VAULT_MODE_KEY)
-                        .map(v -> parseEnum(VaultK8sTrust.VAULT_MODE_KEY, v, VaultMode.class))
+                : setting(ConfigKeys.VAULT_MODE_KEY)
+                        .map(v -> parseEnum(ConfigKeys.VAULT_MODE_KEY, v, VaultMode.class))
                         .orElse(VaultMode.INIT);
-        Duration startupTimeout = !annotation.startupTimeout().isBlank()
-                ? parseTimeout("@VaultK8sTrust(startupTimeout = \"" + annotation.startupTimeout() + "\")",
+        Duration startupTimeout = annotation.startupTimeout() != null && !annotation.startupTimeout().isBlank()
+                ? parseTimeout(request.origin() + "(startupTimeout = \"" + annotation.startupTimeout() + "\")",
                         annotation.startupTimeout())
-                : setting(VaultK8sTrust.STARTUP_TIMEOUT_KEY)
-                        .map(v -> parseTimeout("Configuration parameter " + VaultK8sTrust.STARTUP_TIMEOUT_KEY
-                                + " (or environment variable " + environmentVariable(VaultK8sTrust.STARTUP_TIMEOUT_KEY)
+                : setting(ConfigKeys.STARTUP_TIMEOUT_KEY)
+                        .map(v -> parseTimeout("Configuration parameter " + ConfigKeys.STARTUP_TIMEOUT_KEY
+                                + " (or environment variable " + environmentVariable(ConfigKeys.STARTUP_TIMEOUT_KEY)
                                 + ")", v))
                         .orElse(DEFAULT_STARTUP_TIMEOUT);
 
@@ -119,16 +98,15 @@ public final class SettingsResolver {
         List<PolicySpec> policies = new ArrayList<>();
         List<RoleSpec> roles = new ArrayList<>();
         if (annotation.seedScenario()) {
-            policies.add(new PolicySpec(VaultK8sTrust.SEED_POLICY, SEED_POLICY_HCL.replace("kvv2/", kvPath + "/"),
+            policies.add(new PolicySpec(Seed.POLICY, Seed.POLICY_HCL.replace("kvv2/", kvPath + "/"),
                     "the seed scenario"));
-            roles.add(new RoleSpec(VaultK8sTrust.SEED_ROLE,
-                    "system:serviceaccount:" + VaultK8sTrust.SEED_NAMESPACE + ":" + VaultK8sTrust.SEED_SERVICE_ACCOUNT,
-                    List.of(VaultK8sTrust.SEED_AUDIENCE), "sub", List.of(VaultK8sTrust.SEED_POLICY), "1h"));
+            roles.add(new RoleSpec(Seed.ROLE, "system:serviceaccount:" + Seed.NAMESPACE + ":" + Seed.SERVICE_ACCOUNT,
+                    List.of(Seed.AUDIENCE), "sub", List.of(Seed.POLICY), "1h"));
         }
-        for (VaultPolicy policy : annotation.policies()) {
+        for (PolicySpec policy : annotation.policies()) {
             policies.add(policy(policy));
         }
-        for (JwtRole role : annotation.roles()) {
+        for (RoleSpec role : annotation.roles()) {
             roles.add(role(role));
         }
         rejectDuplicates("policies", "@VaultPolicy", policies.stream().map(PolicySpec::name).toList(),
@@ -155,7 +133,7 @@ public final class SettingsResolver {
 
         Set<ServiceAccountSpec> serviceAccounts = new LinkedHashSet<>();
         roles.forEach(r -> r.boundServiceAccount().ifPresent(serviceAccounts::add));
-        for (K8sServiceAccount sa : annotation.serviceAccounts()) {
+        for (ServiceAccountSpec sa : annotation.serviceAccounts()) {
             serviceAccounts.add(serviceAccount(sa));
         }
         Set<String> namespaces = new LinkedHashSet<>();
@@ -164,102 +142,49 @@ public final class SettingsResolver {
         }
         serviceAccounts.forEach(sa -> namespaces.add(sa.namespace()));
 
-        return new TrustSettings(backend, vaultMode, startupTimeout, kvPath, authPath, defaultRole, roles, policies,
-                List.copyOf(serviceAccounts), List.copyOf(namespaces), localOptions(), k3sOptions(annotation));
-    }
-
-    private K3sOptions k3sOptions(VaultK8sTrust annotation) {
-        String k3sImage = image("k3sImage", annotation.k3sImage(), VaultK8sTrust.K3S_IMAGE_KEY,
-                VaultK8sTrust.DEFAULT_K3S_IMAGE);
-        String vaultImage = image("vaultImage", annotation.vaultImage(), VaultK8sTrust.K3S_VAULT_IMAGE_KEY,
-                VaultK8sTrust.DEFAULT_VAULT_IMAGE);
-        List<String> systemImages = setting(VaultK8sTrust.K3S_SYSTEM_IMAGES_KEY)
-                .map(v -> v.equalsIgnoreCase("none") ? List.<String>of() : Arrays.stream(v.split(","))
-                        .map(String::trim).filter(i -> !i.isEmpty())
-                        .map(i -> checkImage("Configuration parameter " + VaultK8sTrust.K3S_SYSTEM_IMAGES_KEY, i))
-                        .toList())
-                .orElse(K3sContainerSpec.DEFAULT_SYSTEM_IMAGES);
-        K3sOnlyPolicy k3sOnly = setting(VaultK8sTrust.K3S_ONLY_KEY)
-                .map(v -> parseEnum(VaultK8sTrust.K3S_ONLY_KEY, v, K3sOnlyPolicy.class))
-                .orElse(K3sOnlyPolicy.SKIP);
-        return new K3sOptions(k3sImage, vaultImage, systemImages, k3sOnly);
-    }
-
-    private String image(String attribute, String annotationValue, String key, String defaultValue) {
-        if (!annotationValue.isBlank()) {
-            return checkImage("@VaultK8sTrust(" + attribute + " = \"" + annotationValue + "\")", annotationValue.trim());
+        BackendConfig config = this::setting;
+        Backends.Choice choice = backends.choose(backendName, request.needsPods(), config,
+                request.origin() + "(backend)");
+        Map<String, String> shape;
+        try {
+            shape = choice.provider().shape(config);
+        } catch (VaultK8sTrustConfigurationException e) {
+            throw misuse(e.getMessage());
         }
-        return setting(key).filter(v -> !v.isBlank())
-                .map(v -> checkImage("Configuration parameter " + key + " (or environment variable "
-                        + environmentVariable(key) + ")", v))
-                .orElse(defaultValue);
-    }
-
-    private static String checkImage(String where, String image) {
-        if (!IMAGE.matcher(image).matches()) {
-            throw new ExtensionConfigurationException(where + ": \"" + image + "\" is not an image name; use "
-                    + "[registry/]repository[:tag][@digest], e.g. \"hashicorp/vault:1.20\" or "
-                    + "\"mirror.example.com/rancher/k3s:v1.34.1-k3s1\"");
-        }
-        return image;
-    }
-
-    private LocalOptions localOptions() {
-        Map<ServerBinary, Path> explicit = new EnumMap<>(ServerBinary.class);
-        for (ServerBinary binary : ServerBinary.values()) {
-            setting(binary.settingKey()).filter(v -> !v.isBlank()).ifPresent(v -> explicit.put(binary, Path.of(v)));
-        }
-        Path cacheDir = setting(VaultK8sTrust.CACHE_DIR_KEY).filter(v -> !v.isBlank()).map(Path::of)
-                .orElseGet(BinarySources::defaultCacheDir);
-        boolean download = setting(VaultK8sTrust.DOWNLOAD_KEY).map(v -> parseBoolean(VaultK8sTrust.DOWNLOAD_KEY, v))
-                .orElse(true);
-        boolean build = setting(VaultK8sTrust.BUILD_KEY).map(v -> parseBoolean(VaultK8sTrust.BUILD_KEY, v))
-                .orElse(true);
-        boolean keepOnFailure = setting(VaultK8sTrust.KEEP_ON_FAILURE_KEY)
-                .map(v -> parseBoolean(VaultK8sTrust.KEEP_ON_FAILURE_KEY, v)).orElse(false);
-        return new LocalOptions(explicit, cacheDir.toAbsolutePath(), download, build, keepOnFailure);
+        FeaturePolicy k3sOnly = setting(ConfigKeys.K3S_ONLY_KEY)
+                .map(v -> parseEnum(ConfigKeys.K3S_ONLY_KEY, v, FeaturePolicy.class)).orElse(FeaturePolicy.SKIP);
+        boolean keepOnFailure = setting(ConfigKeys.KEEP_ON_FAILURE_KEY)
+                .map(v -> parseBoolean(ConfigKeys.KEEP_ON_FAILURE_KEY, v)).orElse(false);
+        return new TrustSettings(choice.provider().name(), shape, vaultMode, startupTimeout, kvPath, authPath,
+                defaultRole, roles, policies, List.copyOf(serviceAccounts), List.copyOf(namespaces), k3sOnly,
+                keepOnFailure, choice.reason(), config);
     }
 
     private Optional<String> setting(String key) {
-        Optional<String> parameter = configurationParameter.apply(key).map(String::trim);
+        String inCode = request.settings().get(key);
+        if (inCode != null) {
+            return Optional.of(inCode.trim());
+        }
+        Optional<String> parameter = request.configuration().apply(key).map(String::trim);
         if (parameter.isPresent()) {
             return parameter;
         }
         return Optional.ofNullable(environment.apply(environmentVariable(key))).map(String::trim);
     }
 
-    private PolicySpec policy(VaultPolicy policy) {
+    private PolicySpec policy(PolicySpec policy) {
         String where = "@VaultPolicy(name = \"" + policy.name() + "\")";
         requireVaultName(where, "name", policy.name());
-        boolean inline = !policy.hcl().isBlank();
-        boolean resource = !policy.resource().isBlank();
-        if (inline == resource) {
-            throw misuse(where + ": give exactly one of hcl = \"...\" (inline HCL) or resource = \"path/on/classpath.hcl\""
-                    + (inline ? "; both are set" : "; neither is set"));
+        if (policy.hcl().isBlank()) {
+            throw misuse(where + ": the HCL is empty");
         }
-        if (inline) {
-            return new PolicySpec(policy.name(), policy.hcl(), "inline HCL");
-        }
-        String path = policy.resource().startsWith("/") ? policy.resource().substring(1) : policy.resource();
-        try (InputStream in = classLoader.getResourceAsStream(path)) {
-            if (in == null) {
-                throw misuse(where + ": resource = \"" + policy.resource()
-                        + "\" is not on the test classpath; put the file under src/test/resources/" + path);
-            }
-            String hcl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (hcl.isBlank()) {
-                throw misuse(where + ": resource = \"" + policy.resource() + "\" is empty");
-            }
-            return new PolicySpec(policy.name(), hcl, "classpath resource " + path);
-        } catch (IOException e) {
-            throw new ExtensionConfigurationException(where + ": cannot read resource \"" + policy.resource() + "\": " + e, e);
-        }
+        return policy;
     }
 
-    private RoleSpec role(JwtRole role) {
+    private RoleSpec role(RoleSpec role) {
         String where = "@JwtRole(name = \"" + role.name() + "\")";
         requireVaultName(where, "name", role.name());
-        if (role.boundSubject().isBlank() && role.boundClaims().length == 0) {
+        if (role.boundSubject().isBlank() && role.boundClaims().isEmpty()) {
             throw misuse(where + ": boundSubject = \"" + role.boundSubject() + "\" is empty and no boundClaims are "
                     + "given; a jwt role must bind the subject, e.g. boundSubject = "
                     + "\"system:serviceaccount:<namespace>:<service-account>\", or claims, e.g. boundClaims = "
@@ -268,8 +193,8 @@ public final class SettingsResolver {
         boundSubject(where, role.boundSubject());
         Map<String, List<String>> boundClaims = boundClaims(where, role);
         Map<String, String> claimMappings = claimMappings(where, role);
-        if (role.boundAudiences().length == 0 || Arrays.stream(role.boundAudiences()).anyMatch(String::isBlank)) {
-            throw misuse(where + ": boundAudiences = " + Arrays.stream(role.boundAudiences())
+        if (role.boundAudiences().isEmpty() || role.boundAudiences().stream().anyMatch(String::isBlank)) {
+            throw misuse(where + ": boundAudiences = " + role.boundAudiences().stream()
                     .map(a -> "\"" + a + "\"").collect(Collectors.joining(", ", "{", "}"))
                     + " must list at least one non-empty audience; Kubernetes tokens always carry an audience and "
                     + "Vault refuses them on a role without one. Use e.g. boundAudiences = \"vault-dev\"");
@@ -284,9 +209,12 @@ public final class SettingsResolver {
         for (String p : role.policies()) {
             requireVaultName(where, "policies", p);
         }
-        RoleSpec spec = new RoleSpec(role.name(), role.boundSubject(), List.of(role.boundAudiences()),
-                role.userClaim(), List.of(role.policies()), role.ttl(), boundClaims,
-                role.boundClaimsType().name().toLowerCase(Locale.ROOT), claimMappings);
+        if (!role.boundClaimsType().equals("string") && !role.boundClaimsType().equals("glob")) {
+            throw misuse(where + ": boundClaimsType = \"" + role.boundClaimsType() + "\" is not valid; accepted: "
+                    + "string, glob");
+        }
+        RoleSpec spec = new RoleSpec(role.name(), role.boundSubject(), role.boundAudiences(), role.userClaim(),
+                role.policies(), role.ttl(), boundClaims, role.boundClaimsType(), claimMappings);
         spec.boundServiceAccount().ifPresent(sa -> {
             namespace(where + " boundSubject namespace", sa.namespace());
             serviceAccountName(where + " boundSubject service account", sa.name());
@@ -298,7 +226,7 @@ public final class SettingsResolver {
      * Reject a subject Vault would compare byte for byte with a token's {@code sub} and never match: surrounding
      * whitespace, or a service-account subject that is not exactly {@code system:serviceaccount:<ns>:<name>}.
      */
-    private static void boundSubject(String where, String subject) {
+    private void boundSubject(String where, String subject) {
         String prefix = "system:serviceaccount:";
         if (subject.isEmpty()) {
             return;
@@ -321,54 +249,49 @@ public final class SettingsResolver {
         serviceAccountName(where + " boundSubject service account", parts[1]);
     }
 
-    private static Map<String, List<String>> boundClaims(String where, JwtRole role) {
-        if (role.boundClaimsType() == BoundClaimsType.GLOB && role.boundClaims().length == 0) {
+    private Map<String, List<String>> boundClaims(String where, RoleSpec role) {
+        if (role.boundClaimsType().equals("glob") && role.boundClaims().isEmpty()) {
             throw misuse(where + ": boundClaimsType = GLOB but no boundClaims are given; add boundClaims = "
                     + "@Claim(name = \"...\", value = \"...*\") or drop boundClaimsType");
         }
         Map<String, List<String>> claims = new LinkedHashMap<>();
-        for (Claim claim : role.boundClaims()) {
-            String what = where + ": boundClaims @Claim(name = \"" + claim.name() + "\")";
-            claimName(what, "name", claim.name());
-            if (claim.value().length == 0 || Arrays.stream(claim.value()).anyMatch(String::isEmpty)) {
-                throw misuse(what + ": value = " + quoted(claim.value()) + " must list at least one non-empty "
+        role.boundClaims().forEach((name, values) -> {
+            String what = where + ": boundClaims @Claim(name = \"" + name + "\")";
+            claimName(what, "name", name);
+            if (values.isEmpty() || values.stream().anyMatch(String::isEmpty)) {
+                throw misuse(what + ": value = " + quoted(values) + " must list at least one non-empty "
                         + "value, e.g. value = \"payments\" or value = {\"payments\", \"billing\"}");
             }
-            if (claims.put(claim.name(), List.of(claim.value())) != null) {
-                throw misuse(what + " is declared twice; list all accepted values in one @Claim, e.g. value = "
-                        + "{\"a\", \"b\"}");
-            }
-        }
+            claims.put(name, values);
+        });
         return claims;
     }
 
-    private static Map<String, String> claimMappings(String where, JwtRole role) {
+    private Map<String, String> claimMappings(String where, RoleSpec role) {
         Map<String, String> mappings = new LinkedHashMap<>();
         Set<String> targets = new LinkedHashSet<>();
-        for (ClaimMapping mapping : role.claimMappings()) {
-            String what = where + ": claimMappings @ClaimMapping(claim = \"" + mapping.claim() + "\", metadata = \""
-                    + mapping.metadata() + "\")";
-            claimName(what, "claim", mapping.claim());
-            if (mapping.metadata().isBlank()) {
+        role.claimMappings().forEach((claim, metadata) -> {
+            String what = where + ": claimMappings @ClaimMapping(claim = \"" + claim + "\", metadata = \""
+                    + metadata + "\")";
+            claimName(what, "claim", claim);
+            if (metadata.isBlank()) {
                 throw misuse(what + ": metadata is empty; name the metadata key, e.g. metadata = \"service_account\"");
             }
-            if (mapping.metadata().equals("role")) {
+            if (metadata.equals("role")) {
                 throw misuse(what + ": Vault reserves the metadata key \"role\" (it holds the role name); choose "
                         + "another key");
             }
-            if (!targets.add(mapping.metadata())) {
-                throw misuse(what + ": metadata key \"" + mapping.metadata() + "\" is the target of two mappings; "
+            if (!targets.add(metadata)) {
+                throw misuse(what + ": metadata key \"" + metadata + "\" is the target of two mappings; "
                         + "Vault refuses that");
             }
-            if (mappings.put(mapping.claim(), mapping.metadata()) != null) {
-                throw misuse(what + ": claim \"" + mapping.claim() + "\" is mapped twice");
-            }
-        }
+            mappings.put(claim, metadata);
+        });
         return mappings;
     }
 
     /** A top-level claim name or a JSON pointer ({@code /a/b}) without empty segments. */
-    private static void claimName(String where, String attribute, String value) {
+    private void claimName(String where, String attribute, String value) {
         boolean pointer = value.startsWith("/");
         boolean valid = !value.isBlank() && value.equals(value.strip())
                 && (!pointer || (value.length() > 1 && !value.endsWith("/") && !value.contains("//")));
@@ -379,18 +302,18 @@ public final class SettingsResolver {
         }
     }
 
-    private static String quoted(String[] values) {
-        return Arrays.stream(values).map(a -> "\"" + a + "\"").collect(Collectors.joining(", ", "{", "}"));
+    private static String quoted(List<String> values) {
+        return values.stream().map(a -> "\"" + a + "\"").collect(Collectors.joining(", ", "{", "}"));
     }
 
-    private ServiceAccountSpec serviceAccount(K8sServiceAccount sa) {
+    private ServiceAccountSpec serviceAccount(ServiceAccountSpec sa) {
         String where = "@K8sServiceAccount(namespace = \"" + sa.namespace() + "\", name = \"" + sa.name() + "\")";
         namespace(where + " namespace", sa.namespace());
         serviceAccountName(where + " name", sa.name());
-        return new ServiceAccountSpec(sa.namespace(), sa.name());
+        return sa;
     }
 
-    private static String namespace(String where, String value) {
+    private String namespace(String where, String value) {
         if (!DNS_LABEL.matcher(value).matches()) {
             throw misuse(where + " = \"" + value + "\" is not a valid namespace name: use lower-case letters, digits "
                     + "and '-', 1 to 63 characters, starting and ending with a letter or digit");
@@ -398,21 +321,21 @@ public final class SettingsResolver {
         return value;
     }
 
-    private static void serviceAccountName(String where, String value) {
+    private void serviceAccountName(String where, String value) {
         if (!DNS_SUBDOMAIN.matcher(value).matches()) {
             throw misuse(where + " = \"" + value + "\" is not a valid service account name: use lower-case letters, "
                     + "digits, '-' and '.', starting and ending with a letter or digit");
         }
     }
 
-    private static void requireVaultName(String where, String attribute, String value) {
+    private void requireVaultName(String where, String attribute, String value) {
         if (!VAULT_NAME.matcher(value).matches()) {
             throw misuse(where + ": " + attribute + " = \"" + value + "\" is not a valid name: use letters, digits, "
                     + "'_', '.', '@' and '-', starting with a letter or digit");
         }
     }
 
-    private static String mountPath(String attribute, String value, List<String> reserved) {
+    private String mountPath(String attribute, String value, List<String> reserved) {
         boolean isReserved = reserved.stream().anyMatch(r -> value.equals(r) || value.startsWith(r + "/"));
         if (!MOUNT_PATH.matcher(value).matches() || isReserved) {
             throw misuse(attribute + " = \"" + value + "\" is not a usable mount path: use letters, digits, '_' and "
@@ -422,16 +345,26 @@ public final class SettingsResolver {
         return value;
     }
 
-    private static void rejectDuplicates(String attribute, String annotation, List<String> names, boolean seed) {
+    private void rejectDuplicates(String attribute, String annotation, List<String> names, boolean seed) {
         Set<String> seen = new LinkedHashSet<>();
         for (String name : names) {
             if (!seen.add(name)) {
-                String hint = seed && (name.equals(VaultK8sTrust.SEED_ROLE) || name.equals(VaultK8sTrust.SEED_POLICY))
+                String hint = seed && (name.equals(Seed.ROLE) || name.equals(Seed.POLICY))
                         ? " The seed scenario already declares \"" + name + "\"; set seedScenario = false to replace it."
                         : "";
                 throw misuse(attribute + ": " + annotation + " name \"" + name + "\" is declared twice." + hint);
             }
         }
+    }
+
+    private String backendName(String value) {
+        String name = value.toLowerCase(Locale.ROOT);
+        if (!name.equals("auto") && backends.named(name).isEmpty()) {
+            throw new VaultK8sTrustConfigurationException("Configuration parameter " + ConfigKeys.BACKEND_KEY
+                    + " (or environment variable " + environmentVariable(ConfigKeys.BACKEND_KEY) + ") = \"" + value
+                    + "\" is not valid; accepted: auto, " + String.join(", ", backends.names()));
+        }
+        return name;
     }
 
     private static <E extends Enum<E>> E parseEnum(String key, String value, Class<E> type) {
@@ -440,7 +373,7 @@ public final class SettingsResolver {
                 return constant;
             }
         }
-        throw new ExtensionConfigurationException("Configuration parameter " + key + " (or environment variable "
+        throw new VaultK8sTrustConfigurationException("Configuration parameter " + key + " (or environment variable "
                 + environmentVariable(key) + ") = \"" + value + "\" is not valid; accepted: "
                 + Arrays.stream(type.getEnumConstants()).map(Enum::name).filter(n -> !n.equals("DEFAULT"))
                         .map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
@@ -450,7 +383,7 @@ public final class SettingsResolver {
         if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(value);
         }
-        throw new ExtensionConfigurationException("Configuration parameter " + key + " (or environment variable "
+        throw new VaultK8sTrustConfigurationException("Configuration parameter " + key + " (or environment variable "
                 + environmentVariable(key) + ") = \"" + value + "\" is not valid; accepted: true, false");
     }
 
@@ -479,11 +412,11 @@ public final class SettingsResolver {
             d = null;
         }
         if (d == null || d.isZero() || d.isNegative()) {
-            throw new ExtensionConfigurationException(where + ": \"" + value + "\" is not a positive duration; use e.g. "
+            throw new VaultK8sTrustConfigurationException(where + ": \"" + value + "\" is not a positive duration; use e.g. "
                     + "\"90s\", \"2m\", \"1500ms\", a number of seconds, or ISO-8601 such as \"PT2M\"");
         }
         if (d.compareTo(MIN_STARTUP_TIMEOUT) < 0) {
-            throw new ExtensionConfigurationException(where + ": \"" + value + "\" is below the minimum of 1 s; no "
+            throw new VaultK8sTrustConfigurationException(where + ": \"" + value + "\" is below the minimum of 1 s; no "
                     + "environment starts that fast (a warm start takes several seconds). Use e.g. \"120s\" (the "
                     + "default) or \"2m\"");
         }
@@ -494,7 +427,7 @@ public final class SettingsResolver {
         return names.stream().sorted().toList();
     }
 
-    private static ExtensionConfigurationException misuse(String detail) {
-        return new ExtensionConfigurationException("@VaultK8sTrust: " + detail);
+    private VaultK8sTrustConfigurationException misuse(String detail) {
+        return new VaultK8sTrustConfigurationException(request.origin() + ": " + detail);
     }
 }

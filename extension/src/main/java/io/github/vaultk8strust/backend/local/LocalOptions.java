@@ -1,0 +1,40 @@
+package io.github.vaultk8strust.backend.local;
+
+import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.spi.BackendConfig;
+import io.github.vaultk8strust.spi.BackendConfigException;
+import io.github.vaultk8strust.support.CacheDir;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Where the local backend finds its server binaries: explicit paths, the cache, and whether it may download or
+ * build them.
+ */
+public record LocalOptions(Map<ServerBinary, Path> explicitBinaries, Path cacheDir, boolean download, boolean build) {
+
+    public LocalOptions {
+        explicitBinaries = Map.copyOf(explicitBinaries);
+    }
+
+    /** Read the options from the configuration; bad values throw {@link BackendConfigException}. */
+    public static LocalOptions from(BackendConfig config) {
+        Map<ServerBinary, Path> explicit = new EnumMap<>(ServerBinary.class);
+        for (ServerBinary binary : ServerBinary.values()) {
+            config.get(binary.settingKey()).filter(v -> !v.isBlank()).ifPresent(v -> explicit.put(binary, Path.of(v)));
+        }
+        return new LocalOptions(explicit, CacheDir.resolve(config.get(ConfigKeys.CACHE_DIR_KEY)), flag(config, ConfigKeys.DOWNLOAD_KEY),
+                flag(config, ConfigKeys.BUILD_KEY));
+    }
+
+    private static boolean flag(BackendConfig config, String key) {
+        return config.get(key).map(v -> {
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            throw new BackendConfigException("Configuration parameter " + key + " (or environment variable "
+                    + ConfigKeys.environmentVariable(key) + ") = \"" + v + "\" is not valid; accepted: true, false");
+        }).orElse(true);
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.vaultk8strust.junit;
+
+import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.PolicySpec;
+import io.github.vaultk8strust.RoleSpec;
+import io.github.vaultk8strust.ServiceAccountSpec;
+import io.github.vaultk8strust.TrustRequest;
+import io.github.vaultk8strust.VaultMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+/**
+ * Turn {@code @VaultK8sTrust} into the same {@link TrustRequest} the builder makes. Only what is annotation-shaped is
+ * checked here (HCL inline or from a resource, a claim given twice); the core validates the rest.
+ */
+final class AnnotationRequests {
+
+    static final String ORIGIN = "@VaultK8sTrust";
+
+    private AnnotationRequests() {
+    }
+
+    static TrustRequest toRequest(VaultK8sTrust annotation, boolean needsPods,
+                                  Function<String, Optional<String>> configuration, ClassLoader classLoader) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (!annotation.k3sImage().isBlank()) {
+            settings.put(ConfigKeys.K3S_IMAGE_KEY, annotation.k3sImage());
+        }
+        if (!annotation.vaultImage().isBlank()) {
+            settings.put(ConfigKeys.K3S_VAULT_IMAGE_KEY, annotation.vaultImage());
+        }
+        return new TrustRequest(ORIGIN,
+                annotation.backend() == Backend.DEFAULT ? null : annotation.backend(),
+                annotation.vaultMode() == VaultMode.DEFAULT ? null : annotation.vaultMode(),
+                annotation.startupTimeout().isBlank() ? null : annotation.startupTimeout(),
+                annotation.seedScenario(), annotation.kvPath(), annotation.authPath(), annotation.defaultRole(),
+                Arrays.stream(annotation.roles()).map(AnnotationRequests::role).toList(),
+                Arrays.stream(annotation.policies()).map(p -> policy(p, classLoader)).toList(),
+                Arrays.stream(annotation.serviceAccounts()).map(sa -> new ServiceAccountSpec(sa.namespace(), sa.name()))
+                        .toList(),
+                List.of(annotation.namespaces()), settings, needsPods, configuration);
+    }
+
+    private static RoleSpec role(JwtRole role) {
+        String where = "@JwtRole(name = \"" + role.name() + "\")";
+        Map<String, List<String>> claims = new LinkedHashMap<>();
+        for (Claim claim : role.boundClaims()) {
+            if (claims.put(claim.name(), List.of(claim.value())) != null) {
+                throw misuse(where + ": boundClaims @Claim(name = \"" + claim.name() + "\") is declared twice; list all "
+                        + "accepted values in one @Claim, e.g. value = {\"a\", \"b\"}");
+            }
+        }
+        Map<String, String> mappings = new LinkedHashMap<>();
+        for (ClaimMapping mapping : role.claimMappings()) {
+            if (mappings.put(mapping.claim(), mapping.metadata()) != null) {
+                throw misuse(where + ": claimMappings @ClaimMapping(claim = \"" + mapping.claim() + "\", metadata = \""
+                        + mapping.metadata() + "\"): claim \"" + mapping.claim() + "\" is mapped twice");
+            }
+        }
+        return new RoleSpec(role.name(), role.boundSubject(), List.of(role.boundAudiences()), role.userClaim(),
+                List.of(role.policies()), role.ttl(), claims, role.boundClaimsType().name().toLowerCase(Locale.ROOT),
+                mappings);
+    }
+
+    private static PolicySpec policy(VaultPolicy policy, ClassLoader classLoader) {
+        String where = "@VaultPolicy(name = \"" + policy.name() + "\")";
+        boolean inline = !policy.hcl().isBlank();
+        boolean resource = !policy.resource().isBlank();
+        if (inline == resource) {
+            throw misuse(where + ": give exactly one of hcl = \"...\" (inline HCL) or resource = \"path/on/classpath.hcl\""
+                    + (inline ? "; both are set" : "; neither is set"));
+        }
+        if (inline) {
+            return new PolicySpec(policy.name(), policy.hcl(), "inline HCL");
+        }
+        String path = policy.resource().startsWith("/") ? policy.resource().substring(1) : policy.resource();
+        try (InputStream in = classLoader.getResourceAsStream(path)) {
+            if (in == null) {
+                throw misuse(where + ": resource = \"" + policy.resource()
+                        + "\" is not on the test classpath; put the file under src/test/resources/" + path);
+            }
+            String hcl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (hcl.isBlank()) {
+                throw misuse(where + ": resource = \"" + policy.resource() + "\" is empty");
+            }
+            return new PolicySpec(policy.name(), hcl, "classpath resource " + path);
+        } catch (IOException e) {
+            throw new ExtensionConfigurationException(where + ": cannot read resource \"" + policy.resource() + "\": "
+                    + e, e);
+        }
+    }
+
+    private static ExtensionConfigurationException misuse(String detail) {
+        return new ExtensionConfigurationException(ORIGIN + ": " + detail);
+    }
+}

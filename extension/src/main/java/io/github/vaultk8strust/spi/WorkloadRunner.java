@@ -1,0 +1,12 @@
+package io.github.vaultk8strust.spi;
+
+import io.github.vaultk8strust.Workload;
+import io.github.vaultk8strust.WorkloadSpec;
+import java.time.Duration;
+
+/** The capability of a backend with a kubelet ({@link BackendFeature#PODS}): run a pod with a projected token. */
+public interface WorkloadRunner {
+
+    /** Start the pod and wait until it is ready, within the timeout; the caller closes it. */
+    Workload startWorkload(WorkloadSpec spec, Duration timeout);
+}
