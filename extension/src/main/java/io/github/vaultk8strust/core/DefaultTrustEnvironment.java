@@ -16,6 +16,7 @@ import io.github.vaultk8strust.VaultLoginException;
 import io.github.vaultk8strust.VaultSession;
 import io.github.vaultk8strust.Workload;
 import io.github.vaultk8strust.WorkloadSpec;
+import io.github.vaultk8strust.backend.BackendChoice;
 import io.github.vaultk8strust.backend.k3s.K3sBackend;
 import io.github.vaultk8strust.backend.local.LocalBackend;
 import io.github.vaultk8strust.junit.JwtRole;
@@ -92,22 +93,14 @@ public final class DefaultTrustEnvironment implements TrustEnvironment, AutoClos
     private static RunningBackend startBackend(TrustSettings settings, Deadline deadline) {
         return switch (settings.backend()) {
             case LOCAL -> LocalBackend.start(settings, deadline);
-            case K3S -> {
-                if (!K3sBackend.dockerAvailable()) {
-                    throw new VaultK8sTrustException("backend = K3S was requested, but no Docker engine answers. "
-                            + K3sBackend.noDockerMessage());
-                }
-                yield K3sBackend.start(settings, deadline);
-            }
+            case K3S -> K3sBackend.start(settings, deadline); // says once, with the reason, when no Docker answers
             case AUTO, DEFAULT -> {
-                if (K3sBackend.dockerAvailable()) {
-                    Progress.say("backend AUTO: a Docker engine answers, using k3s (set vaultk8s.backend=local for "
-                            + "the local processes)");
-                    yield K3sBackend.start(settings, deadline);
-                }
-                Progress.say("backend AUTO: no Docker engine answers, using local processes (no pods; set "
-                        + "vaultk8s.backend=k3s to require k3s)");
-                yield LocalBackend.start(settings, deadline);
+                // Pods are not known here yet (the backend-provider SPI will pass them); by need otherwise.
+                BackendChoice.Decision choice = BackendChoice.auto(false,
+                        () -> BackendChoice.localServersObtainable(settings.local()), K3sBackend::dockerAvailable)
+                        .announceOnce();
+                yield choice.backend() == Backend.K3S ? K3sBackend.start(settings, deadline)
+                        : LocalBackend.start(settings, deadline);
             }
         };
     }

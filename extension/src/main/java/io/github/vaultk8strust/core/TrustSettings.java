@@ -64,11 +64,18 @@ public record TrustSettings(
      * @param vaultImage the Vault or OpenBao image deployed in the cluster
      * @param systemImages k3s's own images to side-load; empty for none
      * @param k3sOnly what a k3s-only feature does on the local backend
+     * @param privileged run the k3s container privileged ({@code vaultk8s.k3s.privileged}, default true)
      */
-    public record K3sOptions(String k3sImage, String vaultImage, List<String> systemImages, K3sOnlyPolicy k3sOnly) {
+    public record K3sOptions(String k3sImage, String vaultImage, List<String> systemImages, K3sOnlyPolicy k3sOnly,
+                             boolean privileged) {
 
         public K3sOptions {
             systemImages = List.copyOf(systemImages);
+        }
+
+        /** Privileged, the default. */
+        public K3sOptions(String k3sImage, String vaultImage, List<String> systemImages, K3sOnlyPolicy k3sOnly) {
+            this(k3sImage, vaultImage, systemImages, k3sOnly, true);
         }
     }
 

@@ -2,11 +2,12 @@ package io.github.vaultk8strust.junit;
 
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.BoundClaimsType;
+import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.PolicySpec;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.VaultMode;
-import io.github.vaultk8strust.backend.k3s.K3sContainerSpec;
+import io.github.vaultk8strust.backend.k3s.K3sReleases;
 import io.github.vaultk8strust.backend.local.BinarySources;
 import io.github.vaultk8strust.backend.local.ServerBinary;
 import io.github.vaultk8strust.core.TrustSettings;
@@ -177,11 +178,13 @@ public final class SettingsResolver {
                         .map(String::trim).filter(i -> !i.isEmpty())
                         .map(i -> checkImage("Configuration parameter " + VaultK8sTrust.K3S_SYSTEM_IMAGES_KEY, i))
                         .toList())
-                .orElse(K3sContainerSpec.DEFAULT_SYSTEM_IMAGES);
+                .orElseGet(() -> K3sReleases.systemImages(k3sImage));
         K3sOnlyPolicy k3sOnly = setting(VaultK8sTrust.K3S_ONLY_KEY)
                 .map(v -> parseEnum(VaultK8sTrust.K3S_ONLY_KEY, v, K3sOnlyPolicy.class))
                 .orElse(K3sOnlyPolicy.SKIP);
-        return new K3sOptions(k3sImage, vaultImage, systemImages, k3sOnly);
+        boolean privileged = setting(ConfigKeys.K3S_PRIVILEGED_KEY)
+                .map(v -> parseBoolean(ConfigKeys.K3S_PRIVILEGED_KEY, v)).orElse(true);
+        return new K3sOptions(k3sImage, vaultImage, systemImages, k3sOnly, privileged);
     }
 
     private String image(String attribute, String annotationValue, String key, String defaultValue) {
