@@ -58,6 +58,22 @@ class K3sSettingsTest {
     }
 
     @Test
+    void privilegedByDefaultAndSwitchable() {
+        assertThat(resolve(Defaults.class).privileged()).isTrue();
+        env.put("VAULTK8S_K3S_PRIVILEGED", "false");
+        assertThat(resolve(Defaults.class).privileged()).isFalse();
+        config.put("vaultk8s.k3s.privileged", "true");
+        assertThat(resolve(Defaults.class).privileged()).isTrue();
+    }
+
+    @Test
+    void systemImagesFollowTheK3sTag() {
+        assertThat(resolve(Defaults.class).systemImages()).contains("rancher/mirrored-coredns-coredns:1.12.3");
+        config.put("vaultk8s.k3s.image", "rancher/k3s:v1.99.0-k3s1");
+        assertThat(resolve(Defaults.class).systemImages()).as("unknown tag: none side-loaded").isEmpty();
+    }
+
+    @Test
     void annotationBeatsConfigurationParameterBeatsEnvironment() {
         config.put("vaultk8s.k3s.image", "rancher/k3s:v1.32.9-k3s1");
         env.put("VAULTK8S_K3S_IMAGE", "rancher/k3s:v1.31.1-k3s1");
