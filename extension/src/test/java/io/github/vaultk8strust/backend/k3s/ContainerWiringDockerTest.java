@@ -202,6 +202,32 @@ class ContainerWiringDockerTest {
         assertThat(output).contains("PROBE: true");
     }
 
+    @Test
+    @Timeout(60)
+    void anOfflineBundleRoundTripsImagesAndBinaries() throws Exception {
+        String image = "vault-k8s-trust/bundle-roundtrip-standin:1";
+        try (DockerClient docker = DockerProbe.rawClient()) {
+            String id = docker.inspectImageCmd(BASE_STANDIN).exec().getId();
+            docker.tagImageCmd(id, "vault-k8s-trust/bundle-roundtrip-standin", "1").exec();
+            Path bundle = dir.resolve("bundle");
+            List<Path> written = OfflineBundle.saveImages(bundle,
+                    List.of(new ImagePreflight.Needed(image, "round trip")));
+            assertThat(written).containsExactly(bundle.resolve("images/vault-k8s-trust_bundle-roundtrip-standin_1.tar"));
+            docker.removeImageCmd(image).exec();
+
+            OfflineBundle.loadImages(bundle);
+            assertThat(docker.inspectImageCmd(image).exec().getId()).isEqualTo(id);
+            docker.removeImageCmd(image).exec();
+
+            Path binary = bundle.resolve("bin/etcd-v3.6.14-linux-amd64/etcd");
+            Files.createDirectories(binary.getParent());
+            Files.writeString(binary, "#!/bin/sh\n");
+            Path cache = dir.resolve("cache");
+            OfflineBundle.loadBinaries(bundle, cache);
+            assertThat(cache.resolve("bin/etcd-v3.6.14-linux-amd64/etcd")).isExecutable();
+        }
+    }
+
     private static String firstLine(String host, int port) throws IOException, InterruptedException {
         IOException last = null;
         for (int i = 0; i < 50; i++) {
