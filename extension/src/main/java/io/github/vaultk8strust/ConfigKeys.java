@@ -57,6 +57,12 @@ public final class ConfigKeys {
     public static final String CACHE_MAX_SIZE_KEY = "vaultk8s.cache.max-size";
     /** The default of {@link #CACHE_MAX_SIZE_KEY}: each local environment takes about 500 MiB of memory. */
     public static final String DEFAULT_CACHE_MAX_SIZE = "3";
+    /**
+     * Configuration key: {@code true} (default) runs the k3s container privileged, as Testcontainers' K3sContainer
+     * does; {@code false} grants every capability except {@code SYS_RESOURCE} with seccomp unconfined instead, for
+     * hosts that refuse privileged containers ("unable to apply caps").
+     */
+    public static final String K3S_PRIVILEGED_KEY = "vaultk8s.k3s.privileged";
     /** The default k3s image. */
     public static final String DEFAULT_K3S_IMAGE = "rancher/k3s:v1.34.1-k3s1";
     /** The default Vault image of the k3s backend, the walkthrough's. */

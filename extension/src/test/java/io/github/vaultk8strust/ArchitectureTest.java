@@ -34,12 +34,14 @@ class ArchitectureTest {
                 .layer("Core").definedBy(ROOT + ".core..")
                 .layer("Verify").definedBy(ROOT + ".verify..")
                 .layer("JUnit").definedBy(ROOT + ".junit..")
+                .layer("Tools").definedBy(ROOT + ".tools..")
+                .whereLayer("Tools").mayNotBeAccessedByAnyLayer()
                 .whereLayer("JUnit").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Verify").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Core").mayOnlyBeAccessedByLayers("JUnit")
-                .whereLayer("Backends").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Backends").mayOnlyBeAccessedByLayers("Tools")
                 .whereLayer("SPI").mayOnlyBeAccessedByLayers("Backends", "Core", "JUnit")
-                .whereLayer("Support").mayOnlyBeAccessedByLayers("SPI", "Backends", "Core", "Verify", "JUnit");
+                .whereLayer("Support").mayOnlyBeAccessedByLayers("SPI", "Backends", "Core", "Verify", "JUnit", "Tools");
     }
 
     private static DescribedPredicate<JavaClass> inPackage(String name) {

@@ -23,7 +23,8 @@ class K3sSettingsTest {
     private final Map<String, String> config = new HashMap<>();
     private final Map<String, String> env = new HashMap<>();
 
-    private record Resolved(String k3sImage, String vaultImage, List<String> systemImages, FeaturePolicy k3sOnly) {
+    private record Resolved(String k3sImage, String vaultImage, List<String> systemImages, FeaturePolicy k3sOnly,
+                            boolean privileged) {
     }
 
     private Resolved resolve(Class<?> fixture) {
@@ -31,7 +32,8 @@ class K3sSettingsTest {
         TrustSettings settings = VaultK8sTrustExtension.resolve(fixture.getAnnotation(VaultK8sTrust.class), false,
                 key -> Optional.ofNullable(config.get(key)), env::get, K3sSettingsTest.class.getClassLoader());
         K3sOptions options = K3sOptions.from(settings.config());
-        return new Resolved(options.k3sImage(), options.vaultImage(), options.systemImages(), settings.k3sOnly());
+        return new Resolved(options.k3sImage(), options.vaultImage(), options.systemImages(), settings.k3sOnly(),
+                options.privileged());
     }
 
     @VaultK8sTrust
@@ -65,6 +67,22 @@ class K3sSettingsTest {
         assertThat(ConfigKeys.environmentVariable(VaultK8sTrust.K3S_VAULT_IMAGE_KEY))
                 .isEqualTo("VAULTK8S_K3S_VAULT_IMAGE");
         assertThat(ConfigKeys.environmentVariable(VaultK8sTrust.K3S_ONLY_KEY)).isEqualTo("VAULTK8S_K3S_ONLY");
+    }
+
+    @Test
+    void privilegedByDefaultAndSwitchable() {
+        assertThat(resolve(Defaults.class).privileged()).isTrue();
+        env.put("VAULTK8S_K3S_PRIVILEGED", "false");
+        assertThat(resolve(Defaults.class).privileged()).isFalse();
+        config.put("vaultk8s.k3s.privileged", "true");
+        assertThat(resolve(Defaults.class).privileged()).isTrue();
+    }
+
+    @Test
+    void systemImagesFollowTheK3sTag() {
+        assertThat(resolve(Defaults.class).systemImages()).contains("rancher/mirrored-coredns-coredns:1.12.3");
+        config.put("vaultk8s.k3s.image", "rancher/k3s:v1.99.0-k3s1");
+        assertThat(resolve(Defaults.class).systemImages()).as("unknown tag: none side-loaded").isEmpty();
     }
 
     @Test

@@ -36,8 +36,10 @@ public final class K3sBackendProvider implements BackendProvider {
 
     @Override
     public Availability probe(BackendConfig config) {
-        return K3sBackend.dockerAvailable() ? Availability.yes("a Docker engine answers")
-                : Availability.no("no Docker engine answers (start Docker, or point DOCKER_HOST at one)");
+        DockerProbe.Answer docker = DockerProbe.probe();
+        return docker.available() ? Availability.yes("a Docker engine answers")
+                : Availability.no("no Docker engine answers (" + docker.reason() + "; start Docker, or point "
+                        + "DOCKER_HOST at one)");
     }
 
     @Override
@@ -47,6 +49,7 @@ public final class K3sBackendProvider implements BackendProvider {
         shape.put("k3s-image", options.k3sImage());
         shape.put("vault-image", options.vaultImage());
         shape.put("system-images", String.join(",", options.systemImages()));
+        shape.put("privileged", String.valueOf(options.privileged()));
         return shape;
     }
 

@@ -1,6 +1,6 @@
 package io.github.vaultk8strust.backend.k3s;
 
-import io.github.vaultk8strust.junit.VaultK8sTrust;
+import com.github.dockerjava.api.model.Capability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +19,10 @@ import org.testcontainers.utility.MountableFile;
  * @param image the k3s image, as configured (Testcontainers applies image substitution when it pulls)
  * @param sideLoads image tarballs to copy into k3s's auto-import directory before start
  * @param startupTimeout how long to wait for the node to be ready
+ * @param privileged run privileged (K3sContainer's default); {@code false} grants every capability except
+ *        {@code SYS_RESOURCE} with seccomp unconfined instead, for hosts that refuse privileged containers
  */
-public record K3sContainerSpec(String image, List<SideLoad> sideLoads, Duration startupTimeout) {
+public record K3sContainerSpec(String image, List<SideLoad> sideLoads, Duration startupTimeout, boolean privileged) {
 
     /** The node port of the {@code vault-nodeport} Service, exposed on the container. */
     public static final int VAULT_NODE_PORT = 30820;
@@ -33,18 +35,12 @@ public record K3sContainerSpec(String image, List<SideLoad> sideLoads, Duration 
     /** k3s's issuer: byte for byte what Vault compares with the discovery document (no trailing '/'). */
     public static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
 
-    /**
-     * The images k3s itself runs (sandbox, DNS, storage provisioner and its helper, metrics) in the k3s release
-     * line of {@code ConfigKeys.DEFAULT_K3S_IMAGE}, from k3s's {@code scripts/airgap/image-list.txt}; Traefik
-     * (disabled) and the Helm and ServiceLB helpers (unused) are left out. A wrong tag costs one useless
-     * side-load, never a failure: k3s pulls what it misses.
-     */
-    public static final List<String> DEFAULT_SYSTEM_IMAGES = List.of(
-            "rancher/mirrored-pause:3.6",
-            "rancher/mirrored-coredns-coredns:1.13.1",
-            "rancher/local-path-provisioner:v0.0.32",
-            "rancher/mirrored-library-busybox:1.37.0",
-            "rancher/mirrored-metrics-server:v0.8.0");
+    /** The system images side-loaded by default: those of the default k3s tag ({@link K3sReleases}). */
+    public static final List<String> DEFAULT_SYSTEM_IMAGES =
+            K3sReleases.systemImages(io.github.vaultk8strust.ConfigKeys.DEFAULT_K3S_IMAGE);
+
+    /** What k3s runs without: nothing of this library uses an ingress, metrics or a service load balancer. */
+    public static final String DISABLED_COMPONENTS = "traefik,metrics-server,servicelb";
 
     /** An image tarball on the host and where it goes in the container. */
     public record SideLoad(String image, Path tarball, String containerPath) {
@@ -64,6 +60,11 @@ public record K3sContainerSpec(String image, List<SideLoad> sideLoads, Duration 
         sideLoads = List.copyOf(sideLoads);
     }
 
+    /** A privileged container (K3sContainer's default). */
+    public K3sContainerSpec(String image, List<SideLoad> sideLoads, Duration startupTimeout) {
+        this(image, sideLoads, startupTimeout, true);
+    }
+
     /** Return the image as Testcontainers sees it: compatible with {@code rancher/k3s} whatever its name. */
     public DockerImageName dockerImageName() {
         return DockerImageName.parse(image).asCompatibleSubstituteFor("rancher/k3s");
@@ -71,11 +72,19 @@ public record K3sContainerSpec(String image, List<SideLoad> sideLoads, Duration 
 
     /**
      * Return the k3s command line. {@code withCommand} replaces K3sContainer's whole command, so its
-     * {@code --disable=traefik} and {@code --tls-san} come back; anonymous auth is on because Vault reads the
-     * issuer's discovery document and keys without credentials (k3s turns it off by default).
+     * {@code --disable=traefik} (now also metrics-server and servicelb) and {@code --tls-san} come back; anonymous
+     * auth is on because Vault reads the issuer's discovery document and keys without credentials (k3s turns it
+     * off by default).
      */
     public List<String> command(String host) {
-        return List.of("server", "--disable=traefik", "--tls-san=" + host, "--kube-apiserver-arg=anonymous-auth=true");
+        return List.of("server", "--disable=" + DISABLED_COMPONENTS, "--tls-san=" + host,
+                "--kube-apiserver-arg=anonymous-auth=true");
+    }
+
+    /** Return what the container is granted, as {@code docker run} flags (for messages and tests). */
+    public List<String> securityFlags() {
+        return privileged ? List.of("--privileged")
+                : List.of("--cap-add=ALL", "--cap-drop=SYS_RESOURCE", "--security-opt", "seccomp=unconfined");
     }
 
     /** Return the container ports to map on the host: the API server and Vault's node port. */
@@ -100,6 +109,15 @@ public record K3sContainerSpec(String image, List<SideLoad> sideLoads, Duration 
             container.withCopyFileToContainer(MountableFile.forHostPath(load.tarball(), 0644), load.containerPath());
         }
         container.waitingFor(Wait.forLogMessage(READY_LOG_REGEX, 1).withStartupTimeout(startupTimeout));
+        if (!privileged) {
+            // Hosts that cannot grant every capability ("unable to apply caps": no CAP_SYS_RESOURCE) still run k3s
+            // with all the others and no seccomp filter. The modifier runs after the privileged flag is applied.
+            container.withPrivilegedMode(false);
+            container.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                    .withCapAdd(Capability.ALL)
+                    .withCapDrop(Capability.SYS_RESOURCE)
+                    .withSecurityOpts(List.of("seccomp=unconfined")));
+        }
         return container;
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.RemoteDockerImage;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.ImageNameSubstitutor;
 
 /**
  * Get images into k3s without k3s pulling them: k3s's containerd does not see the host Docker's cache, so each
@@ -56,27 +57,63 @@ public final class K3sImages {
         return registry == null || registry.isEmpty() ? "registry docker.io (Docker Hub)" : "registry " + registry;
     }
 
+    /** Return the name the host Docker pulls for an image: after Testcontainers' image substitution (mirrors). */
+    public static String resolvedName(String image) {
+        return ImageNameSubstitutor.instance().apply(DockerImageName.parse(image)).asCanonicalNameString();
+    }
+
     /**
-     * Pull an image and save it as a tarball k3s can import; the tarball is cached by image id, so a second run
-     * with the same image costs nothing.
+     * Return the name an image must carry inside k3s: the name as configured, which is what k3s (system images,
+     * e.g. its {@code --pause-image} default {@code rancher/mirrored-pause:3.6}) and the generated pods ask for,
+     * whatever mirror it was pulled through. {@code docker save} cannot write a tag for an image pinned only by
+     * digest and containerd does not keep the registry digest of an imported image, so {@code repo[:tag]@sha256:d}
+     * gets the local tag {@code repo:pinned-<first 12 hex digits of d>}.
+     */
+    public static String sideLoadName(String image) {
+        int at = image.indexOf('@');
+        if (at < 0) {
+            return image;
+        }
+        String repository = image.substring(0, at);
+        String tag = K3sReleases.tagOf(image);
+        if (tag != null) {
+            repository = repository.substring(0, repository.lastIndexOf(':'));
+        }
+        String digest = image.substring(at + 1);
+        String hex = digest.substring(digest.indexOf(':') + 1);
+        return repository + ":pinned-" + hex.substring(0, Math.min(12, hex.length()));
+    }
+
+    /**
+     * Pull an image (unless the host Docker has it), give it the name k3s asks for ({@link #sideLoadName}: a mirror's
+     * name or a digest is re-tagged) and save it as a tarball k3s can import; the tarball is cached by name and
+     * image id, so a second run with the same image costs nothing.
      *
-     * @return the resolved image name and its tarball
+     * @return the name k3s knows the image by, and its tarball
      */
     public K3sContainerSpec.SideLoad pullAndSave(String image) {
         String resolved = pull(image);
         DockerClient docker = DockerClientFactory.instance().client();
+        String target = sideLoadName(image);
         String id = docker.inspectImageCmd(resolved).exec().getId();
+        if (!DockerImageName.parse(target).asCanonicalNameString().equals(DockerImageName.parse(resolved)
+                .asCanonicalNameString())) {
+            DockerImageName t = DockerImageName.parse(target);
+            Progress.say("tagging " + resolved + " as " + target + " (the name k3s asks for)");
+            docker.tagImageCmd(id, t.getUnversionedPart(), t.getVersionPart()).withForce().exec();
+        }
         String shortId = id.substring(id.indexOf(':') + 1, Math.min(id.length(), id.indexOf(':') + 1 + 16));
-        String fileName = K3sContainerSpec.SideLoad.fileName(resolved);
+        String fileName = K3sContainerSpec.SideLoad.fileName(target);
         Path tarball = cacheDir.resolve(fileName.substring(0, fileName.length() - 4) + "-" + shortId + ".tar");
         if (!Files.isRegularFile(tarball)) {
-            Progress.say("saving image " + resolved + " for k3s (once; cached in " + cacheDir + ")");
-            save(docker, resolved, tarball);
+            Progress.say("saving image " + target + " for k3s (once; cached in " + cacheDir + ")");
+            save(docker, target, tarball);
         }
-        return K3sContainerSpec.SideLoad.of(resolved, tarball);
+        return K3sContainerSpec.SideLoad.of(target, tarball);
     }
 
-    private static void save(DockerClient docker, String image, Path tarball) {
+    /** Save one image (by a name with a tag, never a digest) to a tarball, atomically. */
+    static void save(DockerClient docker, String image, Path tarball) {
         DockerImageName name = DockerImageName.parse(image);
         Path partial = null;
         try {
@@ -87,8 +124,8 @@ public final class K3sImages {
             }
             Files.move(partial, tarball, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
-            throw new VaultK8sTrustException("Cannot save image " + image + " to " + tarball + " (docker save): " + e
-                    + ". Check free disk space in " + tarball.getParent() + " (set vaultk8s.cache.dir to move it).", e);
+            throw new VaultK8sTrustException("Cannot save image " + image + " to " + tarball + " (docker save): "
+                    + DockerProbe.daemonMessage(e) + ". Check free disk space in " + tarball.getParent() + " (set vaultk8s.cache.dir to move it).", e);
         } finally {
             if (partial != null) {
                 try {
@@ -101,10 +138,6 @@ public final class K3sImages {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t + ")";
+        return DockerProbe.daemonMessage(e);
     }
 }

@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * @param vaultImage the Vault or OpenBao image deployed in the cluster
  * @param systemImages k3s's own images to side-load; empty for none
  * @param cacheDir where saved images are kept
+ * @param privileged whether the k3s container runs privileged (else: every capability but SYS_RESOURCE)
  */
-public record K3sOptions(String k3sImage, String vaultImage, List<String> systemImages, Path cacheDir) {
+public record K3sOptions(String k3sImage, String vaultImage, List<String> systemImages, Path cacheDir,
+                         boolean privileged) {
 
     private static final Pattern IMAGE = Pattern.compile("[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?"
             + "(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?");
@@ -34,8 +36,17 @@ public record K3sOptions(String k3sImage, String vaultImage, List<String> system
                 .map(v -> v.equalsIgnoreCase("none") ? List.<String>of() : Arrays.stream(v.split(","))
                         .map(String::trim).filter(i -> !i.isEmpty())
                         .map(i -> checkImage(ConfigKeys.K3S_SYSTEM_IMAGES_KEY, i)).toList())
-                .orElse(K3sContainerSpec.DEFAULT_SYSTEM_IMAGES);
-        return new K3sOptions(k3sImage, vaultImage, systemImages, CacheDir.resolve(config.get(ConfigKeys.CACHE_DIR_KEY)));
+                .orElseGet(() -> K3sReleases.systemImages(k3sImage));
+        boolean privileged = config.get(ConfigKeys.K3S_PRIVILEGED_KEY).map(v -> {
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            throw new BackendConfigException("Configuration parameter " + ConfigKeys.K3S_PRIVILEGED_KEY
+                    + " (or environment variable " + ConfigKeys.environmentVariable(ConfigKeys.K3S_PRIVILEGED_KEY)
+                    + ") = \"" + v + "\" is not valid; accepted: true, false");
+        }).orElse(true);
+        return new K3sOptions(k3sImage, vaultImage, systemImages,
+                CacheDir.resolve(config.get(ConfigKeys.CACHE_DIR_KEY)), privileged);
     }
 
     private static String image(BackendConfig config, String key, String defaultValue) {

@@ -40,10 +40,10 @@ class K3sContainerSpecTest {
     void commandKeepsK3sContainerFlagsAndTurnsAnonymousAuthOn() {
         K3sContainerSpec spec = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(90));
 
-        assertThat(spec.command("localhost")).containsExactly("server", "--disable=traefik", "--tls-san=localhost",
-                "--kube-apiserver-arg=anonymous-auth=true");
+        assertThat(spec.command("localhost")).containsExactly("server", "--disable=traefik,metrics-server,servicelb",
+                "--tls-san=localhost", "--kube-apiserver-arg=anonymous-auth=true");
         Unstarted container = spec.applyTo(new Unstarted(), "docker.example.com");
-        assertThat(container.getCommandParts()).containsExactly("server", "--disable=traefik",
+        assertThat(container.getCommandParts()).containsExactly("server", "--disable=traefik,metrics-server,servicelb",
                 "--tls-san=docker.example.com", "--kube-apiserver-arg=anonymous-auth=true");
     }
 
@@ -112,5 +112,50 @@ class K3sContainerSpecTest {
         assertThat(K3sImages.registry("mirror.example.com:5000/rancher/k3s:v1")).isEqualTo(
                 "registry mirror.example.com:5000");
         assertThat(K3sImages.registry("quay.io/openbao/openbao:2.4")).isEqualTo("registry quay.io");
+    }
+
+    @Test
+    void privilegedByDefaultElseEveryCapabilityButSysResourceAndNoSeccomp() {
+        K3sContainerSpec privileged = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(9));
+        assertThat(privileged.privileged()).isTrue();
+        assertThat(privileged.securityFlags()).containsExactly("--privileged");
+
+        Unstarted container = new Unstarted().withPrivilegedMode(true);
+        new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(9), false)
+                .applyTo(container, "localhost");
+        assertThat(container.isPrivilegedMode()).isFalse();
+        var hostConfig = new com.github.dockerjava.api.model.HostConfig();
+        var cmd = (com.github.dockerjava.api.command.CreateContainerCmd) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {com.github.dockerjava.api.command.CreateContainerCmd.class},
+                (proxy, method, args) -> method.getName().equals("getHostConfig") ? hostConfig : null);
+        container.getCreateContainerCmdModifiers().forEach(m -> m.modify(cmd));
+        assertThat(cmd.getHostConfig().getCapAdd()).containsExactly(com.github.dockerjava.api.model.Capability.ALL);
+        assertThat(cmd.getHostConfig().getCapDrop())
+                .containsExactly(com.github.dockerjava.api.model.Capability.SYS_RESOURCE);
+        assertThat(cmd.getHostConfig().getSecurityOpts()).containsExactly("seccomp=unconfined");
+    }
+
+    @Test
+    void aRefusedPrivilegedContainerNamesTheSetting() {
+        K3sContainerSpec spec = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(9));
+        String message = K3sCluster.startFailure(spec, new RuntimeException("Container startup failed",
+                new RuntimeException("OCI runtime create failed: runc create failed: unable to start container "
+                        + "process: unable to apply caps: operation not permitted")));
+
+        assertThat(message).contains("unable to apply caps: operation not permitted")
+                .contains("refused the privileged container")
+                .contains("vaultk8s.k3s.privileged=false").contains("VAULTK8S_K3S_PRIVILEGED=false")
+                .contains("--cap-add=ALL --cap-drop=SYS_RESOURCE --security-opt seccomp=unconfined");
+    }
+
+    @Test
+    void sideLoadNamesAreTheRequestedNamesAndDigestsGetALocalTag() {
+        assertThat(K3sImages.sideLoadName("rancher/mirrored-pause:3.6")).isEqualTo("rancher/mirrored-pause:3.6");
+        assertThat(K3sImages.sideLoadName("hashicorp/vault@sha256:0123456789abcdef0123")).isEqualTo(
+                "hashicorp/vault:pinned-0123456789ab");
+        assertThat(K3sImages.sideLoadName("mirror.example.com:5000/hashicorp/vault:1.20@sha256:abcdef0123456789"))
+                .isEqualTo("mirror.example.com:5000/hashicorp/vault:pinned-abcdef012345");
+        // Without a substitutor configured, the name pulled is the name given.
+        assertThat(K3sImages.resolvedName("rancher/mirrored-pause:3.6")).isEqualTo("rancher/mirrored-pause:3.6");
     }
 }
