@@ -90,7 +90,8 @@ class MidRunFailureTest {
                 TestExecutionResult.Status.SUCCESSFUL);
         TestExecutionResult second = finished.get(1).getRequiredPayload(TestExecutionResult.class);
         Throwable failure = second.getThrowable().orElseThrow();
-        assertThat(failure).isInstanceOf(VaultK8sTrustException.class)
+        // JUnit wraps it in a ParameterResolutionException, keeping the message.
+        assertThat(failure).hasCauseInstanceOf(VaultK8sTrustException.class)
                 .hasMessageContaining("can no longer be used: kube-apiserver (pid " + ApiServerKilled.pid
                         + ") was killed by signal 9 (SIGKILL) (exit code 137) while tests were running")
                 .hasMessageContaining("binary ")

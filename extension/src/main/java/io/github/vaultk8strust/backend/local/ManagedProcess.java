@@ -91,6 +91,7 @@ public final class ManagedProcess implements AutoCloseable {
               kill -0 "$server" 2>/dev/null || break
             done
             kill "$watcher" 2>/dev/null
+            wait "$watcher" 2>/dev/null
             exit "$code"
             """;
 
@@ -503,6 +504,9 @@ public final class ManagedProcess implements AutoCloseable {
     @Override
     public void close() {
         LIVE.remove(this);
+        // The supervisor's own helpers (its watcher subshell) and the server: waited for below, so that nothing this
+        // JVM started is left running, even for a moment, once close() returns.
+        List<ProcessHandle> family = supervisor.descendants().toList();
         signalStop();
         try {
             if (!supervisor.waitFor(GRACE_SECONDS + 5, TimeUnit.SECONDS)) {
@@ -516,6 +520,17 @@ public final class ManagedProcess implements AutoCloseable {
             ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly);
             supervisor.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (ProcessHandle member : family) {
+            try {
+                member.onExit().get(Math.max(1, giveUp - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                member.destroyForcibly();
+            }
         }
         joinPump();
     }
