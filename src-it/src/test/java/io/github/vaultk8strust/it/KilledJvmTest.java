@@ -104,7 +104,7 @@ class KilledJvmTest {
         List<String> sweepLines = captured.toString(StandardCharsets.UTF_8).lines()
                 .filter(l -> l.contains("stale environment director")).toList();
         assertThat(sweepLines).hasSize(1);
-        assertThat(sweepLines.get(0)).contains("[vault-k8s-trust] swept ").contains(dir.getFileName().toString());
+        assertThat(sweepLines.get(0)).contains("[vault-k8s-trust]").contains("swept 1 stale environment directory").contains(dir.getFileName().toString());
         assertThat(pids).noneMatch(ItSupport::isAlive);
         assertThat(isAlive(child.pid())).isFalse();
     }

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.VaultK8sTrustException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +20,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * The private directory of one local environment ({@code vault-k8s-trust-*} in {@code java.io.tmpdir}, mode 0700):
@@ -30,6 +33,7 @@ import java.util.function.Consumer;
  * line names that directory (so a reused pid is never touched). A directory kept after a failure
  * ({@value #KEPT_FILE}) is left alone.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class EnvironmentDirectory {
 
     /** The prefix of every environment directory. */

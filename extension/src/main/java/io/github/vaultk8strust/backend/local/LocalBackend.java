@@ -1,7 +1,10 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.spi.Cluster;
 import io.github.vaultk8strust.spi.RunningBackend;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apiguardian.api.API;
 
 /**
  * The local backend: real {@code etcd}, {@code kube-apiserver} and {@code vault} (or {@code bao}) processes on
@@ -40,6 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * are swept by the next start ({@link EnvironmentDirectory}); etcd accepts only clients holding a certificate from
  * the environment's own CA; a server that exits after start-up marks the environment broken.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class LocalBackend implements RunningBackend, Cluster, VaultServer {
 
     /** How often a start is tried again on fresh ports after a server lost a race for its port. */
@@ -275,7 +280,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new VaultK8sTrustException("interrupted", e);
         }
     }
 

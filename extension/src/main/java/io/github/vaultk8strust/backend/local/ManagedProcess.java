@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.SecretMask;
@@ -29,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -46,6 +49,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * server fails at once with the tail of its log; after start-up, {@link #onUnexpectedExit} reports a server that
  * exits on its own.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ManagedProcess implements AutoCloseable {
 
     /** How long the supervisor waits after SIGTERM before SIGKILL. */
