@@ -73,6 +73,17 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
      * Start the three servers and wait until each is usable, all within the deadline. Stale environment
      * directories left by killed JVMs are swept first. A server that loses a race for its port is detected and the
      * start is tried again on fresh ports (at most {@value #PORT_ATTEMPTS} times, within the same budget). On any
+     * other failure, everything started so far is stopped and the directory deleted before the exception
+     * propagates.
+     */
+    public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, Deadline deadline) {
+        return start(binaries, vaultMode, false, deadline);
+    }
+
+    /**
+     * Start the three servers and wait until each is usable, all within the deadline. Stale environment
+     * directories left by killed JVMs are swept first. A server that loses a race for its port is detected and the
+     * start is tried again on fresh ports (at most {@value #PORT_ATTEMPTS} times, within the same budget). On any
      * other failure, everything started so far is stopped and the directory deleted (or kept, with
      * {@code keepOnFailure}) before the exception propagates.
      */
