@@ -1,11 +1,15 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 /**
  * Name the configuration keys every environment setting can be given under, and their defaults. A setting not given
  * in code (annotation attribute or builder call) is read, first found wins, from a configuration parameter (JUnit's
  * {@code junit-platform.properties} or {@code -D}; outside JUnit, a system property), then from an environment
  * variable with the mechanical name ({@code vaultk8s.backend} becomes {@code VAULTK8S_BACKEND}), then the default.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ConfigKeys {
 
     private ConfigKeys() {

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apiguardian.api.API;
 
 /**
  * Describe and start an environment without JUnit's annotation: in a Spring test, TestNG, a {@code main}, or a
@@ -26,6 +29,7 @@ import java.util.function.Function;
  * }
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class TrustEnvironmentBuilder {
 
     private static final String ORIGIN = "TrustEnvironment.builder()";

@@ -1,11 +1,14 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apiguardian.api.API;
 
 /**
  * What a test asked for, before defaults, configuration layers and validation: built by
@@ -30,6 +33,7 @@ import java.util.function.Function;
  * @param configuration where configuration keys are looked up after {@code settings}: JUnit configuration parameters
  *                      for the annotation, system properties for the builder; environment variables come after it
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record TrustRequest(String origin, Backend backend, VaultMode vaultMode, String startupTimeout,
                            boolean seedScenario, String kvPath, String authPath, String defaultRole,
                            List<RoleSpec> roles, List<PolicySpec> policies, List<ServiceAccountSpec> serviceAccounts,

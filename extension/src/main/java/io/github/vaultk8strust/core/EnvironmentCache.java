@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.support.Closer;
 import io.github.vaultk8strust.support.Progress;
@@ -8,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apiguardian.api.API;
 
 /**
  * The environments of one test run, shared by everything whose settings have an equal {@link TrustSettings#key()}.
@@ -16,6 +19,7 @@ import java.util.function.Function;
  * the environment they need. A failed start is remembered: later requests for the same settings fail at once with the
  * original cause. Closing the cache closes every environment and prints one summary line.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class EnvironmentCache implements AutoCloseable {
 
     private final int maxSize;

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.PolicySpec;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountSpec;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * The resolved, validated configuration of one environment. Immutable. {@link #key()} holds only what shapes the
@@ -21,6 +24,7 @@ import java.util.TreeMap;
  * @param backendReason why this backend was chosen, for the run's one line about it
  * @param config the layered configuration the backend reads its own keys from
  */
+@API(status = INTERNAL, since = "0.1")
 public record TrustSettings(
         String backend,
         Map<String, String> backendShape,

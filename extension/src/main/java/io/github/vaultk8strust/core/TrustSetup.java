@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -34,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apiguardian.api.API;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -42,6 +45,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * discovery binding, Vault initialisation and unsealing, KV v2, the {@code jwt} auth method trusting the cluster
  * issuer, policies, roles, namespaces and service accounts.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class TrustSetup {
 
     /** The seed's binding name. */

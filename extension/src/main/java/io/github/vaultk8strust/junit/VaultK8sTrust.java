@@ -1,7 +1,10 @@
 package io.github.vaultk8strust.junit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.Seed;
+import org.apiguardian.api.API;
 
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.TrustEnvironment;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @ExtendWith(VaultK8sTrustExtension.class)
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface VaultK8sTrust {
 
     /** Configuration key for {@link #backend()}: {@code auto}, {@code local} or {@code k3s}. */

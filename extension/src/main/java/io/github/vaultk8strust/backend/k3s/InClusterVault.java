@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.readiness.Readiness;
@@ -19,11 +21,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * Vault (or OpenBao) deployed in the cluster from the walkthrough's resources ({@link VaultManifests}), reached by
  * the test JVM through the {@code vault-nodeport} Service mapped on the k3s container.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class InClusterVault {
 
     private final K3sCluster cluster;

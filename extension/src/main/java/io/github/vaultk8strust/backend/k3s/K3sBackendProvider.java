@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.spi.Availability;
 import io.github.vaultk8strust.spi.BackendConfig;
 import io.github.vaultk8strust.spi.BackendFeature;
@@ -9,11 +11,13 @@ import io.github.vaultk8strust.spi.PreparedBackend;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * The k3s backend: Testcontainers' {@code K3sContainer} with Vault deployed inside the cluster. Runs pods; needs a
  * Docker engine that has (or can pull) the images.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class K3sBackendProvider implements BackendProvider {
 
     /** The name users select this backend by. */

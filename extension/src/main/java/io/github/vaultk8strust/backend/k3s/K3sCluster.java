@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
@@ -26,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.MountableFile;
 
@@ -33,6 +36,7 @@ import org.testcontainers.utility.MountableFile;
  * The k3s node: the container, its admin kubeconfig (rewritten by K3sContainer for the host), the cluster CA, the
  * cluster DNS wait, k3s's service-account signing key, and diagnostics of pods in it.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class K3sCluster implements AutoCloseable {
 
     /** Where k3s keeps the key it signs service-account tokens with (the newest key after a rotation). */

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.github.vaultk8strust.VaultK8sTrustException;
@@ -32,12 +34,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * The local backend: real {@code etcd}, {@code kube-apiserver} and {@code vault} (or {@code bao}) processes on
  * 127.0.0.1 with free ports, in a private temporary directory that is deleted on close. There is no kubelet, so
  * no pod runs; discovery, TokenRequest, RBAC and Vault are all real.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class LocalBackend implements RunningBackend, Cluster, VaultServer {
 
     private final Path dir;
@@ -192,7 +196,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new VaultK8sTrustException("interrupted", e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.spi.Availability;
 import io.github.vaultk8strust.spi.BackendConfig;
 import io.github.vaultk8strust.spi.BackendFeature;
@@ -12,11 +14,13 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * The local backend: real {@code etcd}, {@code kube-apiserver} and {@code vault} (or {@code bao}) processes on
  * 127.0.0.1. No Docker, no pods; AUTO's first choice when its binaries can be had.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class LocalBackendProvider implements BackendProvider {
 
     /** The name users select this backend by. */

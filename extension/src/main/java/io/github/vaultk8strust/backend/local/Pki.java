@@ -1,5 +1,8 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.github.vaultk8strust.VaultK8sTrustException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -42,6 +46,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * certificate, an administrator client certificate ({@code O=system:masters}) and the service-account signing key.
  * Private keys go only to files readable by the owner; they are never logged.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Pki {
 
     /** Files and PEMs of one environment's key material. */
@@ -107,7 +112,7 @@ public final class Pki {
             return new Material(caPem, caCert, servingCert, servingKey, pem(admin), pkcs8(adminKeys.getPrivate()),
                     saKey, saPub);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("Cannot generate the local cluster's certificates: " + e, e);
+            throw new VaultK8sTrustException("Cannot generate the local cluster's certificates: " + e, e);
         }
     }
 
