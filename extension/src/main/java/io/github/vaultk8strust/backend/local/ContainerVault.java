@@ -239,7 +239,9 @@ final class ContainerVault implements VaultServer, VaultVantage, AutoCloseable {
     }
 
     private static String firstErrorLine(String output) {
-        return output.lines().filter(l -> !l.isBlank()).findFirst().orElse(output).strip();
+        // Vault's CLI wraps the Go error in its own words about the path it asked for; keep the Go error.
+        return output.lines().filter(l -> !l.isBlank()).findFirst().orElse(output).strip()
+                .replaceFirst("^Error checking seal status: (Get \"[^\"]*\": )?", "");
     }
 
     private void stopQuietly() {
