@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.core;
 
+import io.github.vaultk8strust.support.Readiness;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,8 +39,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apiguardian.api.API;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The seed's trust setup, written once and run unchanged against any backend: discovery, the anonymous
@@ -161,19 +160,16 @@ public final class TrustSetup {
         // Vault fetches discovery and keys without credentials: prove that works before Vault tries.
         HttpClient anonymous = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
                 .sslContext(Tls.trusting(backend.cluster().caPem())).build();
-        AtomicReference<String> last = new AtomicReference<>("not tried");
         String url = backend.cluster().apiServerUrl() + "/openid/v1/jwks";
         try {
-            Awaitility.await("anonymous read of " + url).atMost(deadline.remaining().plusMillis(1))
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).pollInSameThread()
-                    .until(() -> {
-                        HttpResponse<String> r = anonymous.send(HttpRequest.newBuilder(URI.create(url))
-                                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                        last.set("HTTP " + r.statusCode() + " " + r.body().strip());
-                        return r.statusCode() == 200 && r.body().contains("\"keys\"");
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new VaultK8sTrustException("An anonymous GET " + url + " does not succeed (" + last.get() + "), so "
+            Readiness.await(deadline, "anonymous read of " + url, () -> {
+                HttpResponse<String> r = anonymous.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                boolean ready = r.statusCode() == 200 && r.body().contains("\"keys\"");
+                return ready ? null : "HTTP " + r.statusCode() + " " + r.body().strip();
+            });
+        } catch (Readiness.NotReady e) {
+            throw new VaultK8sTrustException("An anonymous GET " + url + " does not succeed (" + e.lastProblem() + "), so "
                     + "Vault could not fetch the issuer's keys. A 401 means the API server runs with "
                     + "--anonymous-auth=false (k3s does by default: start it with "
                     + "--kube-apiserver-arg=anonymous-auth=true); a 403 means the ClusterRoleBinding "
@@ -234,16 +230,13 @@ public final class TrustSetup {
     }
 
     private void awaitActive(Vault anonymous) {
-        AtomicReference<String> last = new AtomicReference<>("not tried");
         try {
-            Awaitility.await("Vault active").atMost(deadline.remaining().plusMillis(1)).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(50)).pollInSameThread().until(() -> {
-                        VaultApi.Answer health = VaultApi.read(anonymous, "sys/health");
-                        last.set("HTTP " + health.status());
-                        return health.status() == 200;
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new VaultK8sTrustException("Vault did not become active after unsealing (sys/health: " + last.get()
+            Readiness.await(deadline, "Vault active", () -> {
+                VaultApi.Answer health = VaultApi.read(anonymous, "sys/health");
+                return health.status() == 200 ? null : "HTTP " + health.status();
+            });
+        } catch (Readiness.NotReady e) {
+            throw new VaultK8sTrustException("Vault did not become active after unsealing (sys/health: " + e.lastProblem()
                     + ").\nVault log:\n" + backend.vault().logTail(), e);
         }
     }
@@ -260,14 +253,12 @@ public final class TrustSetup {
         String probe = settings.kvPath() + "/data/" + PROBE;
         AtomicReference<VaultApi.Answer> last = new AtomicReference<>();
         try {
-            Awaitility.await("KV v2 ready").atMost(deadline.remaining().plusMillis(1)).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(50)).pollInSameThread().until(() -> {
-                        VaultApi.Answer write = VaultApi.write(vault, probe,
-                                Map.of("data", Json.object().add("ready", "true")));
-                        last.set(write);
-                        return write.ok();
-                    });
-        } catch (ConditionTimeoutException e) {
+            Readiness.await(deadline, "KV v2 ready", () -> {
+                VaultApi.Answer write = VaultApi.write(vault, probe, Map.of("data", Json.object().add("ready", "true")));
+                last.set(write);
+                return write.ok() ? null : "HTTP " + write.status() + " " + write.errors();
+            });
+        } catch (Readiness.NotReady e) {
             throw stepFailed("first write to the new KV v2 mount " + settings.kvPath(), last.get());
         }
         try {

@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import io.github.vaultk8strust.support.Readiness;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.fabric8.kubernetes.api.model.EndpointSubset;
@@ -117,29 +118,27 @@ public final class K3sCluster implements AutoCloseable {
      * written, so that write must not come first.
      */
     public void awaitClusterDns(Deadline deadline) {
-        String last = "no endpoints object yet";
-        while (true) {
-            try {
+        try {
+            Readiness.await(deadline, "cluster DNS", () -> {
                 Endpoints endpoints = kube.endpoints().inNamespace("kube-system").withName("kube-dns").get();
-                if (endpoints != null && endpoints.getSubsets() != null) {
-                    for (EndpointSubset subset : endpoints.getSubsets()) {
-                        if (subset.getAddresses() != null && !subset.getAddresses().isEmpty()) {
-                            return;
-                        }
-                    }
-                    last = "kube-dns has no ready address";
+                if (endpoints == null || endpoints.getSubsets() == null) {
+                    return "no endpoints object yet";
                 }
-            } catch (KubernetesClientException e) {
-                last = e.getMessage();
-            }
-            if (deadline.remaining().isZero()) {
+                for (EndpointSubset subset : endpoints.getSubsets()) {
+                    if (subset.getAddresses() != null && !subset.getAddresses().isEmpty()) {
+                        return null;
+                    }
+                }
+                return "kube-dns has no ready address";
+            });
+        } catch (Readiness.NotReady e) {
+            {
                 throw new VaultK8sTrustException("Cluster DNS (CoreDNS, Service kube-system/kube-dns) was not ready "
-                        + "within the start-up budget of " + deadline.budget().toSeconds() + " s (" + last + "). Vault "
+                        + "within the start-up budget of " + deadline.budget().toSeconds() + " s (" + e.lastProblem() + "). Vault "
                         + "needs it to resolve the issuer " + K3sContainerSpec.ISSUER + ". Offline, CoreDNS's image "
                         + "must be side-loaded (" + ConfigKeys.K3S_SYSTEM_IMAGES_KEY + ").\n"
-                        + coreDnsDiagnostics());
+                        + coreDnsDiagnostics(), e);
             }
-            sleep(200);
         }
     }
 
@@ -249,15 +248,6 @@ public final class K3sCluster implements AutoCloseable {
 
     private static String indent(String text) {
         return text.lines().map(l -> "    " + l).collect(Collectors.joining("\n"));
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VaultK8sTrustException("Interrupted while waiting for k3s", e);
-        }
     }
 
     /** Return the container. */
