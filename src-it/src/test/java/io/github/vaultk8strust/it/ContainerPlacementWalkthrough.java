@@ -19,18 +19,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The walkthrough, the seed policy matrix and the adversarial tokens with Vault in a Testcontainers VaultContainer
  * beside the local backend's API server (vaultPlacement = CONTAINER), in both Vault modes. Vault reaches the issuer
  * across the Docker bridge as https://host.docker.internal:&lt;port&gt;. The image is the stand-in built from the real
- * Vault binary ({@link VaultStandinImage}). Skipped, with the reason, only when no Docker engine answers. The
+ * Vault binary ({@link VaultStandinImage}). Skipped, with the reason, only when no Docker engine answers (the gate is on each subclass). The
  * subclasses say how Vault starts: {@link ContainerPlacementInitTest}, {@link ContainerPlacementDevTest}.
  */
-@EnabledIf(value = "io.github.vaultk8strust.it.VaultStandinImage#dockerAnswers",
-        disabledReason = "no Docker engine answers (DockerProbe); .ci/run starts one")
 @ExtendWith(VaultStandinImage.class) // before @VaultK8sTrust on the subclasses: the image exists first
 abstract class ContainerPlacementWalkthrough {
 
