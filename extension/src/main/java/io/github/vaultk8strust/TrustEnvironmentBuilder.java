@@ -64,6 +64,20 @@ public final class TrustEnvironmentBuilder {
         return this;
     }
 
+    /**
+     * Choose where Vault runs ({@link VaultPlacement#PROCESS}, {@link VaultPlacement#CONTAINER},
+     * {@link VaultPlacement#IN_CLUSTER}); default: {@link ConfigKeys#VAULT_PLACEMENT_KEY}, then the backend's.
+     * Sets that key in code.
+     */
+    public TrustEnvironmentBuilder vaultPlacement(VaultPlacement placement) {
+        if (Objects.requireNonNull(placement, "placement") == VaultPlacement.DEFAULT) {
+            settings.remove(ConfigKeys.VAULT_PLACEMENT_KEY);
+        } else {
+            settings.put(ConfigKeys.VAULT_PLACEMENT_KEY, placement.settingValue());
+        }
+        return this;
+    }
+
     /** Set the budget for all servers and the trust setup together; default 120 seconds. */
     public TrustEnvironmentBuilder startupTimeout(Duration timeout) {
         this.startupTimeout = Objects.requireNonNull(timeout, "timeout").toString();

@@ -22,6 +22,7 @@ import io.github.vaultk8strust.junit.JwtRole;
 import io.github.vaultk8strust.spi.Cluster;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
+import io.github.vaultk8strust.spi.VaultVantage;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.Tls;
 import java.io.IOException;
@@ -303,12 +304,15 @@ public final class TrustSetup {
         config.put("default_role", settings.defaultRole());
         VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.authPath() + "/config", config);
         if (!write.ok()) {
+            // Vault's own answer ("error checking oidc discovery URL") hides the cause: look from where Vault runs.
+            VaultVantage vantage = backend.capability(VaultVantage.class).orElseGet(() -> VaultVantage.thisJvm(
+                    "unknown to the " + backend.name() + " backend; probed from this test JVM instead, which may see "
+                            + "another network than Vault"));
             throw new VaultK8sTrustException("Vault refused auth/" + settings.authPath() + "/config with "
                     + "oidc_discovery_url=" + cluster.issuer() + " (HTTP " + write.status() + "): "
-                    + String.join("; ", write.errors()) + ". Vault fetches " + cluster.issuer()
-                    + "/.well-known/openid-configuration without credentials, trusting the cluster CA: the API server "
-                    + "must allow anonymous requests to it, and its issuer must equal the URL byte for byte. "
-                    + "Vault's log usually names the real cause:\n" + backend.vault().logTail());
+                    + String.join("; ", write.errors()) + ".\n"
+                    + DiscoveryDiagnosis.explain(cluster.issuer(), cluster.caPem(), vantage)
+                    + "\nVault's log:\n" + backend.vault().logTail());
         }
     }
 

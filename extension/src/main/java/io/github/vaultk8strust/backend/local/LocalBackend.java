@@ -6,9 +6,11 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
+import io.github.vaultk8strust.VaultPlacement;
 import io.github.vaultk8strust.spi.Cluster;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
+import io.github.vaultk8strust.spi.VaultVantage;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.PemKeys;
 import io.github.vaultk8strust.support.Progress;
@@ -32,14 +34,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletionException;
 import org.apiguardian.api.API;
 
 /**
  * The local backend: real {@code etcd}, {@code kube-apiserver} and {@code vault} (or {@code bao}) processes on
  * 127.0.0.1 with free ports, in a private temporary directory that is deleted on close. There is no kubelet, so
  * no pod runs; discovery, TokenRequest, RBAC and Vault are all real.
- *
  * <p>Each server dies with this JVM, however it ends ({@link ManagedProcess}); directories of JVMs that were killed
  * are swept by the next start ({@link EnvironmentDirectory}); etcd accepts only clients holding a certificate from
  * the environment's own CA; a server that exits after start-up marks the environment broken.
@@ -52,15 +55,18 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
 
     private final Path dir;
     private final boolean keepOnFailure;
-    private final List<ManagedProcess> processes = new ArrayList<>();
     private final AtomicReference<String> broken = new AtomicReference<>();
     private final Ports.Reservation ports;
+    private final List<ManagedProcess> processes = new ArrayList<>();
     private Pki.Material pki;
     private String apiServerUrl;
     private String issuer;
     private String vaultAddress;
     private String devRootToken;
     private ManagedProcess vaultProcess;
+    private LocalPlacement placement;
+    private ContainerVault containerVault;
+    private CompletableFuture<Void> containerStart;
     private volatile boolean closed;
 
     private LocalBackend(Path dir, boolean keepOnFailure, Ports.Reservation ports) {
@@ -70,30 +76,36 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     }
 
     /**
-     * Start the three servers and wait until each is usable, all within the deadline. Stale environment
-     * directories left by killed JVMs are swept first. A server that loses a race for its port is detected and the
-     * start is tried again on fresh ports (at most {@value #PORT_ATTEMPTS} times, within the same budget). On any
-     * other failure, everything started so far is stopped and the directory deleted before the exception
-     * propagates.
+     * Start the three servers and wait until each is usable, all within the deadline. On any
+     * failure, everything started so far is stopped and the directory deleted before the exception propagates.
      */
     public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, Deadline deadline) {
-        return start(binaries, vaultMode, false, deadline);
+        return start(binaries, vaultMode, new LocalPlacement(VaultPlacement.PROCESS, "", "", true), deadline);
     }
 
     /**
-     * Start the three servers and wait until each is usable, all within the deadline. Stale environment
-     * directories left by killed JVMs are swept first. A server that loses a race for its port is detected and the
-     * start is tried again on fresh ports (at most {@value #PORT_ATTEMPTS} times, within the same budget). On any
-     * other failure, everything started so far is stopped and the directory deleted (or kept, with
-     * {@code keepOnFailure}) before the exception propagates.
+     * Start the servers with Vault where {@code placement} says: a process, or a container that reaches the API
+     * server across the Docker bridge (then the API server listens on the bridge gateway and the issuer is
+     * {@code https://<issuer host>:<port>}, a name the container resolves to the gateway and the serving certificate
+     * covers). Stale environment directories left by killed JVMs are swept first. A server that loses a race for its
+     * port is detected and the start is tried again on fresh ports (at most {@value #PORT_ATTEMPTS} times, within
+     * the same budget). On any other failure, everything started so far is stopped and the directory deleted (or
+     * kept, with {@code keepOnFailure}) before the exception propagates.
      */
-    public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, boolean keepOnFailure,
+    public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, LocalPlacement placement,
                                      Deadline deadline) {
+        return start(binaries, vaultMode, placement, false, deadline);
+    }
+
+    /** As {@link #start(Map, VaultMode, LocalPlacement, Deadline)}, keeping a failed environment's directory if asked. */
+    public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, LocalPlacement placement,
+                                     boolean keepOnFailure, Deadline deadline) {
         Path parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
         EnvironmentDirectory.sweepStale(parent, Progress::say);
         for (int attempt = 1; ; attempt++) {
             LocalBackend backend = new LocalBackend(EnvironmentDirectory.create(parent), keepOnFailure,
                     Ports.reserve(3));
+            backend.placement = placement;
             ManagedProcess.deleteDirectoryAtExit(backend.dir);
             try {
                 backend.startServers(binaries, vaultMode, deadline);
@@ -133,13 +145,32 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     }
 
     private void startServers(Map<ServerBinary, Path> binaries, VaultMode mode, Deadline deadline) {
-        apiServerUrl = "https://127.0.0.1:" + ports.port(1);
-        // The issuer is what Vault fetches discovery from, so it must be reachable from Vault and equal, byte for
-        // byte, to the issuer in the discovery document: no trailing slash.
-        issuer = apiServerUrl;
-        vaultAddress = "http://127.0.0.1:" + ports.port(2);
-        pki = Pki.generate(dir, List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc",
+        int apiPort = ports.port(1);
+        int vaultPort = ports.port(2);
+        // The issuer is what Vault fetches discovery from, so it must be reachable from Vault, by that name, with a
+        // certificate covering it, and equal, byte for byte, to the issuer in the discovery document: no trailing
+        // slash. A Vault process shares this host's loopback; a Vault container reaches the host by the issuer host
+        // name, which its /etc/hosts maps to the Docker bridge gateway, where the API server then listens.
+        String bindAddress = "127.0.0.1";
+        String issuerHost = bindAddress;
+        List<String> sans = new ArrayList<>(List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc",
                 "kubernetes.default.svc.cluster.local"));
+        if (placement.container()) {
+            bindAddress = ContainerDocker.bridgeGateway().getHostAddress();
+            issuerHost = placement.issuerHost();
+            sans.add(bindAddress);
+            if (placement.issuerHostInCert()) {
+                sans.add(issuerHost);
+            }
+            containerVault = ContainerVault.create(placement, mode);
+            // The container starts beside etcd and the API server; the trust flow waits for both.
+            ContainerVault starting = containerVault;
+            containerStart = CompletableFuture.runAsync(() -> starting.start(deadline.remaining()));
+        }
+        apiServerUrl = "https://" + bindAddress + ":" + apiPort;
+        issuer = "https://" + issuerHost + ":" + apiPort;
+        vaultAddress = "http://127.0.0.1:" + vaultPort;
+        pki = Pki.generate(dir, sans);
 
         // etcd serves TLS only and accepts only clients with a certificate from this environment's CA: without
         // that, any local user could write RBAC objects straight into the cluster. The peer listener (required by
@@ -166,7 +197,9 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 "--unsafe-no-fsync=true",
                 "--log-level=warn"), Map.of());
 
-        vaultProcess = launchVault(binaries.get(ServerBinary.VAULT), mode, ports.port(2));
+        if (containerVault == null) {
+            vaultProcess = launchVault(binaries.get(ServerBinary.VAULT), mode, vaultPort);
+        }
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         HttpClient etcdClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -182,9 +215,9 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 "--etcd-cafile=" + pki.caCert(),
                 "--etcd-certfile=" + pki.etcdClientCert(),
                 "--etcd-keyfile=" + pki.etcdClientKey(),
-                "--bind-address=127.0.0.1",
-                "--advertise-address=127.0.0.1",
-                "--secure-port=" + ports.port(1),
+                "--bind-address=" + bindAddress,
+                "--advertise-address=" + bindAddress,
+                "--secure-port=" + apiPort,
                 "--tls-cert-file=" + pki.servingCert(),
                 "--tls-private-key-file=" + pki.servingKey(),
                 "--client-ca-file=" + pki.caCert(),
@@ -212,10 +245,26 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body().lines().filter(
                     l -> l.contains("failed")).toList();
         });
+        if (containerStart != null) {
+            awaitContainer(containerStart);
+            vaultAddress = containerVault.address();
+            return;
+        }
         vaultProcess.awaitReady(deadline, "answering GET /v1/sys/health", () -> {
             HttpResponse<String> r = get(http, vaultAddress + "/v1/sys/health?uninitcode=200&sealedcode=200&standbyok=true");
             return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body();
         });
+    }
+
+    private static void awaitContainer(CompletableFuture<Void> containerStart) {
+        try {
+            containerStart.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private ManagedProcess launchVault(Path binary, VaultMode mode, int port) {
@@ -360,7 +409,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
 
     @Override
     public VaultServer vault() {
-        return this;
+        return containerVault != null ? containerVault : this;
     }
 
     @Override
@@ -408,7 +457,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
 
     @Override
     public String processState() {
-        return vaultProcess == null ? "Vault was not started" : vaultProcess.state();
+        return vaultProcess == null ? "Vault was not started as a process here" : vaultProcess.state();
     }
 
     @Override
@@ -416,15 +465,37 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         return Optional.ofNullable(broken.get());
     }
 
+    /** Answer {@link VaultVantage} from where Vault runs: its container, or this host (the process's network). */
+    @Override
+    public <T> Optional<T> capability(Class<T> type) {
+        if (type == VaultVantage.class) {
+            return Optional.of(type.cast(containerVault != null ? containerVault
+                    : VaultVantage.thisJvm("a vault process on this host (it shares this JVM's network, so the probe "
+                            + "ran from this JVM)")));
+        }
+        return RunningBackend.super.capability(type);
+    }
+
     /**
      * Stop the servers in reverse order of start and delete the directory; keep it instead (private keys deleted)
-     * when the environment failed and {@code vaultk8s.keep-on-failure=true}.
+     * when the environment failed and {@code keepOnFailure} is set.
      */
     @Override
     public void close() {
         closed = true;
         ports.releaseAll();
         RuntimeException failure = null;
+        if (containerVault != null) {
+            try {
+                if (containerStart != null) {
+                    // A start that failed elsewhere: let the container's own start finish before stopping it.
+                    containerStart.handle((ok, e) -> null).join();
+                }
+                containerVault.close();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
         // Signal all first, then wait: the servers shut down in parallel instead of one after another.
         processes.forEach(ManagedProcess::signalStop);
         for (int i = processes.size() - 1; i >= 0; i--) {

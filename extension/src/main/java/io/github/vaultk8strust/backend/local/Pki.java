@@ -68,7 +68,10 @@ public final class Pki {
     private Pki() {
     }
 
-    /** Generate all key material into {@code dir} (which should be private to the user). */
+    /**
+     * Generate all key material into {@code dir} (which should be private to the user). The serving certificate
+     * covers 127.0.0.1, localhost and {@code servingDnsNames} (IPv4 literals among them become IP SANs).
+     */
     public static Material generate(Path dir, List<String> servingDnsNames) {
         try {
             KeyPair caKeys = ec();
@@ -84,7 +87,10 @@ public final class Pki {
                 names[0] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
                 names[1] = new GeneralName(GeneralName.dNSName, "localhost");
                 for (int i = 0; i < servingDnsNames.size(); i++) {
-                    names[i + 2] = new GeneralName(GeneralName.dNSName, servingDnsNames.get(i));
+                    // An IP literal (the Docker bridge gateway, for Vault in a container) is an iPAddress SAN.
+                    String name = servingDnsNames.get(i);
+                    names[i + 2] = new GeneralName(name.matches("[0-9.]+") ? GeneralName.iPAddress
+                            : GeneralName.dNSName, name);
                 }
                 cert.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
                 cert.addExtension(Extension.keyUsage, true,

@@ -73,7 +73,7 @@ public final class PortSoak {
             for (int i = 0; i < parallel; i++) {
                 starts.add(pool.submit(() -> {
                     long t = System.nanoTime();
-                    LocalBackend backend = LocalBackend.start(binaries, VaultMode.INIT, false, Deadline.in(budget));
+                    LocalBackend backend = LocalBackend.start(binaries, VaultMode.INIT, Deadline.in(budget));
                     started.add(backend);
                     return (System.nanoTime() - t) / 1_000_000;
                 }));
