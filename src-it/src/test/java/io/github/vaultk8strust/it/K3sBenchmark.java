@@ -9,8 +9,11 @@ import io.github.vaultk8strust.backend.k3s.K3sBackend;
 import io.github.vaultk8strust.backend.k3s.K3sContainerSpec;
 import io.github.vaultk8strust.backend.k3s.K3sImages;
 import io.github.vaultk8strust.core.DefaultTrustEnvironment;
+import io.github.vaultk8strust.TrustEnvironment;
+import io.github.vaultk8strust.backend.k3s.K3sOptions;
+import io.github.vaultk8strust.core.Backends;
+import io.github.vaultk8strust.core.SettingsResolver;
 import io.github.vaultk8strust.core.TrustSettings;
-import io.github.vaultk8strust.junit.SettingsResolver;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
 import java.time.Duration;
 import java.util.List;
@@ -47,12 +50,12 @@ public final class K3sBenchmark {
     }
 
     static Duration run() {
-        TrustSettings settings = new SettingsResolver(key -> Optional.ofNullable(System.getProperty(key)),
-                System::getenv, K3sBenchmark.class.getClassLoader()).resolve(Seed.class.getAnnotation(VaultK8sTrust.class));
-        TrustSettings.K3sOptions k3s = settings.k3s();
+        TrustSettings settings = new SettingsResolver(System::getenv, Backends.installed())
+                .resolve(TrustEnvironment.builder().backend(Backend.K3S).request());
+        K3sOptions k3s = K3sOptions.from(settings.config());
 
         // Warm-up, not measured: pull and save every image once, as a second run of any test suite finds them.
-        K3sImages images = new K3sImages(settings.local().cacheDir());
+        K3sImages images = new K3sImages(k3s.cacheDir());
         images.pull(k3s.k3sImage());
         images.pullAndSave(k3s.vaultImage());
         k3s.systemImages().forEach(images::pullAndSave);

@@ -12,8 +12,11 @@ import io.github.vaultk8strust.backend.local.LocalBackend;
 import io.github.vaultk8strust.backend.local.ServerBinaries;
 import io.github.vaultk8strust.backend.local.ServerBinary;
 import io.github.vaultk8strust.core.DefaultTrustEnvironment;
+import io.github.vaultk8strust.core.Backends;
+import io.github.vaultk8strust.core.SettingsResolver;
 import io.github.vaultk8strust.core.TrustSettings;
-import io.github.vaultk8strust.junit.SettingsResolver;
+import io.github.vaultk8strust.TrustEnvironment;
+import io.github.vaultk8strust.backend.local.LocalOptions;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.junit.VaultLogin;
 import io.github.vaultk8strust.support.Deadline;
@@ -138,22 +141,16 @@ public final class TrustBenchmark {
         String date = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         String loadBefore = loadAverage();
 
-        TrustSettings settings = new SettingsResolver(key -> Optional.ofNullable(System.getProperty(key)),
-                System::getenv, TrustBenchmark.class.getClassLoader())
-                .resolve(FirstLoginFixture.class.getAnnotation(VaultK8sTrust.class));
-        // Resolve the binaries once, outside every timed part, and pin them as explicit settings: (a) then only
-        // checks three paths, "binaries already resolved".
-        TrustSettings.LocalOptions local = settings.local();
+        TrustSettings settings = new SettingsResolver(System::getenv, Backends.installed())
+                .resolve(TrustEnvironment.builder().backend(Backend.LOCAL).request());
+        // Resolve the binaries once, outside every timed part: (a) then starts the servers only.
+        LocalOptions local = LocalOptions.from(settings.config());
         Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(
                 EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER, ServerBinary.VAULT),
                 BinarySources.fromEnvironment(local.explicitBinaries(), local.cacheDir(), local.download(),
                         local.build()),
                 line -> System.err.println("[benchmark] " + line));
-        TrustSettings pinned = new TrustSettings(settings.backend(), settings.vaultMode(), settings.startupTimeout(),
-                settings.kvPath(), settings.authPath(), settings.defaultRole(), settings.roles(), settings.policies(),
-                settings.serviceAccounts(), settings.namespaces(),
-                new TrustSettings.LocalOptions(binaries, local.cacheDir(), local.download(), local.build()),
-                settings.k3s());
+        Pinned pinned = new Pinned(binaries, settings);
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("etcd", version(binaries.get(ServerBinary.ETCD), "--version"));
         versions.put("kube-apiserver", version(binaries.get(ServerBinary.KUBE_APISERVER), "--version"));
@@ -193,9 +190,14 @@ public final class TrustBenchmark {
 
     // (a) ---------------------------------------------------------------------------------------------------------
 
-    private static ARun runA(TrustSettings pinned) {
+    /** The binaries resolved once, and the settings (a) starts them with. */
+    record Pinned(Map<ServerBinary, Path> binaries, TrustSettings settings) {
+    }
+
+    private static ARun runA(Pinned pinned) {
         long t0 = System.nanoTime();
-        LocalBackend backend = LocalBackend.start(pinned, Deadline.in(pinned.startupTimeout()));
+        LocalBackend backend = LocalBackend.start(pinned.binaries(), pinned.settings().vaultMode(),
+                Deadline.in(pinned.settings().startupTimeout()));
         long t1 = System.nanoTime();
         backend.close();
         long t2 = System.nanoTime();
