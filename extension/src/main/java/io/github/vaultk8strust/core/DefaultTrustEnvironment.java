@@ -5,7 +5,11 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.KubernetesRoleSpec;
+import io.github.vaultk8strust.ProjectedTokenFile;
+import io.github.vaultk8strust.TokenFileSpec;
 import io.github.vaultk8strust.ClosableTrustEnvironment;
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.RoleSpec;
@@ -49,6 +53,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     private final TrustSetup.Result setup;
     private final DefaultVaultSession root;
     private final io.github.jopenlibs.vault.Vault anonymous;
+    private final TokenFiles tokenFiles;
 
     private DefaultTrustEnvironment(TrustSettings settings, RunningBackend backend, KubernetesClient kube,
                                     TrustSetup.Result setup) {
@@ -58,6 +63,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         this.setup = setup;
         this.root = new DefaultVaultSession(backend.vault().address(), setup.rootToken(), null, List.of("root"));
         this.anonymous = VaultApi.plainClient(backend.vault().address(), null);
+        this.tokenFiles = new TokenFiles(kube, this::mintToken);
     }
 
     /**
@@ -177,6 +183,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     public Set<String> roles() {
         Set<String> names = new LinkedHashSet<>();
         settings.roles().forEach(r -> names.add(r.name()));
+        settings.kubernetesRoles().forEach(r -> names.add(r.name()));
         return names;
     }
 
@@ -218,13 +225,19 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
 
     @Override
     public VaultSession login(String role, String jwt) {
+        return login(loginMethod(role), role, jwt);
+    }
+
+    @Override
+    public VaultSession login(AuthMethod method, String role, String jwt) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("role", role);
         body.put("jwt", jwt);
-        String path = "auth/" + settings.authPath() + "/login";
+        String path = "auth/" + authPath(method) + "/login";
         VaultApi.Answer answer = VaultApi.write(anonymous, path, body);
         if (!answer.ok()) {
-            throw loginRejected(role, jwt, path, answer);
+            throw method == AuthMethod.KUBERNETES ? KubernetesLoginDiagnostics.rejected(root.api(), kube, settings,
+                    role, jwt, path, answer) : loginRejected(role, jwt, path, answer);
         }
         List<String> policies = new ArrayList<>();
         answer.body().path("auth").path("policies").forEach(p -> policies.add(p.asText()));
@@ -235,8 +248,22 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         return new DefaultVaultSession(vaultAddress(), token, role, policies);
     }
 
+    /** The method a login with this role goes to: the role's, or for an unknown role the first enabled (Vault says why). */
+    private AuthMethod loginMethod(String role) {
+        return settings.authMethod(role).orElse(settings.enabled(AuthMethod.JWT) ? AuthMethod.JWT
+                : AuthMethod.KUBERNETES);
+    }
+
     @Override
     public VaultSession login(String role) {
+        if (settings.kubernetesRole(role).isPresent()) {
+            KubernetesRoleSpec spec = settings.kubernetesRole(role).orElseThrow();
+            ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
+                    "Kubernetes role \"" + role + "\" binds only globs (names " + spec.boundServiceAccountNames()
+                            + ", namespaces " + spec.boundServiceAccountNamespaces() + "), so no service account is "
+                            + "implied; mint a token yourself and call login(role, jwt)."));
+            return login(role, mintToken(sa.namespace(), sa.name(), loginAudience(spec)).raw());
+        }
         RoleSpec spec = requireRole(role, "login(\"" + role + "\")");
         ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
                 "Role \"" + role + "\" binds subject \"" + spec.boundSubject() + "\", which names no service account; "
@@ -246,7 +273,46 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
 
     @Override
     public RoleSpec role(String name) {
+        if (settings.role(name).isEmpty() && settings.kubernetesRole(name).isPresent()) {
+            throw new IllegalArgumentException("role(\"" + name + "\"): \"" + name + "\" is a role of the kubernetes "
+                    + "auth method; use kubernetesRole(\"" + name + "\") (authMethod(name) tells which)");
+        }
         return requireRole(name, "role(\"" + name + "\")");
+    }
+
+    @Override
+    public KubernetesRoleSpec kubernetesRole(String name) {
+        return settings.kubernetesRole(name).orElseThrow(() -> new IllegalArgumentException("kubernetesRole(\"" + name
+                + "\"): no kubernetes role \"" + name + "\"; kubernetes roles: " + settings.kubernetesRoles().stream()
+                .map(KubernetesRoleSpec::name).toList() + (settings.role(name).isPresent() ? "; \"" + name
+                + "\" is a jwt role, see role(name)" : "") + ". Declare it with @VaultK8sTrust(kubernetesRoles = "
+                + "@KubernetesRole(name = \"" + name + "\", ...))."));
+    }
+
+    @Override
+    public AuthMethod authMethod(String role) {
+        return settings.authMethod(role).orElseThrow(() -> new IllegalArgumentException("authMethod(\"" + role
+                + "\"): unknown role \"" + role + "\"; configured roles: " + roles()));
+    }
+
+    @Override
+    public Set<AuthMethod> authMethods() {
+        return settings.authMethods();
+    }
+
+    @Override
+    public String kubernetesAuthPath() {
+        return settings.kubernetesAuthPath();
+    }
+
+    /** The audience a login with a kubernetes role mints its token for: the role's, or the seed's when it sets none. */
+    public static String loginAudience(KubernetesRoleSpec role) {
+        return role.audience().isEmpty() ? io.github.vaultk8strust.Seed.AUDIENCE : role.audience();
+    }
+
+    @Override
+    public ProjectedTokenFile projectToken(TokenFileSpec spec) {
+        return tokenFiles.project(spec);
     }
 
     @Override
@@ -280,7 +346,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     /** Stop everything; idempotent. */
     @Override
     public void close() {
-        Closer.closeAll(null, kube, backend);
+        Closer.closeAll(null, tokenFiles, kube, backend);
     }
 
     @Override

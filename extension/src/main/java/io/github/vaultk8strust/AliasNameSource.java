@@ -1,0 +1,16 @@
+package io.github.vaultk8strust;
+
+import java.util.Locale;
+
+/** Say what a {@code kubernetes} role names the identity alias after (Vault's {@code alias_name_source}). */
+public enum AliasNameSource {
+    /** The service account's UID (Vault's default): a re-created service account is a new identity. */
+    SERVICEACCOUNT_UID,
+    /** {@code <namespace>/<name>}: a re-created service account keeps its identity. */
+    SERVICEACCOUNT_NAME;
+
+    /** Return Vault's value, {@code serviceaccount_uid} or {@code serviceaccount_name}. */
+    public String vaultName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
