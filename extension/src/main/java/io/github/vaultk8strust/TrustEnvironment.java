@@ -106,6 +106,14 @@ public interface TrustEnvironment {
     ServiceAccountJwt mintToken(String namespace, String serviceAccount, String audience, long expirationSeconds);
 
     /**
+     * Mint a token for several audiences, e.g. the role's and the API server's (the issuer, unless the API server
+     * runs with other {@code --api-audiences}) for the {@code kubernetes} auth method in
+     * {@link TokenReviewer#CLIENT_TOKEN} mode, where Vault calls TokenReview with the login token itself.
+     */
+    ServiceAccountJwt mintToken(String namespace, String serviceAccount, java.util.List<String> audiences,
+                                long expirationSeconds);
+
+    /**
      * Log in through the login path of the role's auth method: {@code auth/<authPath>/login} for a jwt role
      * ({@code vault write auth/jwt/login role=<role> jwt=<token>}), {@code auth/<kubernetesAuthPath>/login} for a
      * kubernetes role.

@@ -205,6 +205,12 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     @Override
     public ServiceAccountJwt mintToken(String namespace, String serviceAccount, String audience,
                                        long expirationSeconds) {
+        return mintToken(namespace, serviceAccount, List.of(audience), expirationSeconds);
+    }
+
+    @Override
+    public ServiceAccountJwt mintToken(String namespace, String serviceAccount, List<String> audience,
+                                       long expirationSeconds) {
         TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences(audience)
                 .withExpirationSeconds(expirationSeconds).endSpec().build();
         try {
@@ -262,7 +268,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
                     "Kubernetes role \"" + role + "\" binds only globs (names " + spec.boundServiceAccountNames()
                             + ", namespaces " + spec.boundServiceAccountNamespaces() + "), so no service account is "
                             + "implied; mint a token yourself and call login(role, jwt)."));
-            return login(role, mintToken(sa.namespace(), sa.name(), loginAudience(spec)).raw());
+            return login(role, mintToken(sa.namespace(), sa.name(), loginAudiences(spec), 3600).raw());
         }
         RoleSpec spec = requireRole(role, "login(\"" + role + "\")");
         ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
@@ -305,9 +311,15 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         return settings.kubernetesAuthPath();
     }
 
-    /** The audience a login with a kubernetes role mints its token for: the role's, or the seed's when it sets none. */
-    public static String loginAudience(KubernetesRoleSpec role) {
-        return role.audience().isEmpty() ? io.github.vaultk8strust.Seed.AUDIENCE : role.audience();
+    /**
+     * The audiences a login with a kubernetes role mints its token for: the role's (or the seed's when it sets none),
+     * plus, in client-token mode, the API server's (the issuer): Vault then calls TokenReview with the login token
+     * itself, and the API server only accepts a credential meant for it.
+     */
+    public List<String> loginAudiences(KubernetesRoleSpec role) {
+        String audience = role.audience().isEmpty() ? io.github.vaultk8strust.Seed.AUDIENCE : role.audience();
+        return settings.tokenReviewer() == io.github.vaultk8strust.TokenReviewer.CLIENT_TOKEN
+                ? List.of(audience, issuer()) : List.of(audience);
     }
 
     @Override

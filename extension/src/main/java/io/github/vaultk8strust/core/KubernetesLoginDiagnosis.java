@@ -89,8 +89,11 @@ public final class KubernetesLoginDiagnosis {
      * @param binding the role as Vault reports it, or {@code null} when the role does not exist
      * @param review the TokenReview result
      * @param reviewer the reviewer's permission, or {@code null} when it could not be checked
+     * @param asCredential in client-token mode, the TokenReview of the token for the API server's own audiences
+     *                     (Vault calls TokenReview with it); {@code null} otherwise
      */
-    public static Result diagnose(String rawJwt, Binding binding, Review review, Reviewer reviewer, Instant now) {
+    public static Result diagnose(String rawJwt, Binding binding, Review review, Reviewer reviewer,
+                                  Review asCredential, Instant now) {
         List<String> mismatches = new ArrayList<>();
         JWT jwt;
         JWTClaimsSet claims;
@@ -112,6 +115,12 @@ public final class KubernetesLoginDiagnosis {
                     + "tokenreviews.authentication.k8s.io: missing ClusterRoleBinding " + reviewer.binding()
                     + " of ClusterRole system:auth-delegator to " + reviewer.reviewer()
                     + (reviewer.detail().isEmpty() ? "" : " (" + reviewer.detail() + ")"));
+        }
+        if (asCredential != null && asCredential.done() && !asCredential.authenticated()) {
+            mismatches.add("client-token mode: Vault calls TokenReview with this token itself, and the API server "
+                    + "does not accept it as a credential (aud " + claims.getAudience() + " lacks the API server's "
+                    + "audience" + (asCredential.error().isEmpty() ? "" : ": " + asCredential.error()) + "); mint "
+                    + "it for the API server's audience too, or use a reviewer service account");
         }
         String namespace = namespace(claims);
         String name = serviceAccountName(claims);

@@ -40,8 +40,12 @@ final class KubernetesLoginDiagnostics {
         }
         KubernetesLoginDiagnosis.Review review = review(kube, jwt, audiences);
         KubernetesLoginDiagnosis.Reviewer reviewer = reviewer(kube, settings.tokenReviewer(), claims);
+        // Client-token mode: Vault authenticates its TokenReview call with the login token, so the API server must
+        // accept it as a credential for itself (its own audiences: ask with none).
+        KubernetesLoginDiagnosis.Review asCredential = settings.tokenReviewer() == TokenReviewer.CLIENT_TOKEN
+                ? review(kube, jwt, List.of()) : null;
         KubernetesLoginDiagnosis.Result diagnosis = KubernetesLoginDiagnosis.diagnose(jwt, binding, review, reviewer,
-                Instant.now());
+                asCredential, Instant.now());
         StringBuilder message = new StringBuilder("Vault rejected the login at ").append(path).append(" with role \"")
                 .append(role).append("\" (HTTP ").append(answer.status()).append("): ")
                 .append(String.join("; ", answer.errors()));

@@ -76,7 +76,9 @@ final class TokenFiles implements AutoCloseable {
                 : () -> minter.mint(spec.namespace(), spec.serviceAccount(), spec.audience(), spec.expirationSeconds());
         ProjectedTokenFile[] self = new ProjectedTokenFile[1];
         Runnable onClose = () -> {
-            open.remove(self[0]);
+            if (self[0] != null) {
+                open.remove(self[0]);
+            }
             if (createdPod != null) {
                 try {
                     kube.pods().inNamespace(spec.namespace()).withName(createdPod.getMetadata().getName())

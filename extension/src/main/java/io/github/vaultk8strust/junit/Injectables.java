@@ -133,7 +133,7 @@ final class Injectables {
                     + "\", namespace = \"...\", serviceAccount = \"...\").");
         }
         String audience = !login.audience().isEmpty() ? login.audience() : role.boundAudiences().get(0);
-        return mintAndLogin(target, environment, role.name(), namespace, serviceAccount, audience);
+        return mintAndLogin(target, environment, role.name(), namespace, serviceAccount, List.of(audience));
     }
 
     private static VaultSession kubernetesLogin(Target target, DefaultTrustEnvironment environment, VaultLogin login,
@@ -149,15 +149,15 @@ final class Injectables {
                     + role.boundServiceAccountNamespaces() + "); say whose token to use with @VaultLogin(role = \""
                     + role.name() + "\", namespace = \"...\", serviceAccount = \"...\").");
         }
-        String audience = !login.audience().isEmpty() ? login.audience()
-                : DefaultTrustEnvironment.loginAudience(role);
-        return mintAndLogin(target, environment, role.name(), namespace, serviceAccount, audience);
+        List<String> audiences = !login.audience().isEmpty() ? List.of(login.audience())
+                : environment.loginAudiences(role);
+        return mintAndLogin(target, environment, role.name(), namespace, serviceAccount, audiences);
     }
 
     private static VaultSession mintAndLogin(Target target, DefaultTrustEnvironment environment, String role,
-                                             String namespace, String serviceAccount, String audience) {
+                                             String namespace, String serviceAccount, List<String> audiences) {
         try {
-            ServiceAccountJwt jwt = environment.mintToken(namespace, serviceAccount, audience);
+            ServiceAccountJwt jwt = environment.mintToken(namespace, serviceAccount, audiences, 3600);
             return environment.login(role, jwt.raw());
         } catch (IllegalArgumentException | VaultK8sTrustException e) {
             throw new ParameterResolutionException(target.description() + ": " + e.getMessage(), e);
