@@ -1,11 +1,15 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import java.util.Locale;
 
 /**
  * Name the Vault auth methods a Kubernetes workload logs in with. Each is enabled at its own path; a role belongs to
  * exactly one of them, and role names are unique across both.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum AuthMethod {
     /**
      * Vault's {@code jwt} auth method trusting the cluster's OIDC issuer (the walkthrough, the default): Vault checks

@@ -1,6 +1,10 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 /** Name where the cluster and Vault of a {@code @VaultK8sTrust} environment run. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum Backend {
     /** Defer to the configuration parameter {@link ConfigKeys#BACKEND_KEY}, then {@link #AUTO}. */
     DEFAULT,

@@ -1,11 +1,15 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 /**
  * Name the configuration keys every environment setting can be given under, and their defaults. A setting not given
  * in code (annotation attribute or builder call) is read, first found wins, from a configuration parameter (JUnit's
  * {@code junit-platform.properties} or {@code -D}; outside JUnit, a system property), then from an environment
  * variable with the mechanical name ({@code vaultk8s.backend} becomes {@code VAULTK8S_BACKEND}), then the default.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ConfigKeys {
 
     private ConfigKeys() {
@@ -15,6 +19,28 @@ public final class ConfigKeys {
     public static final String BACKEND_KEY = "vaultk8s.backend";
     /** Configuration key for {@code vaultMode}: {@code init} or {@code dev}. */
     public static final String VAULT_MODE_KEY = "vaultk8s.vault.mode";
+    /**
+     * Configuration key for {@code vaultPlacement}: where Vault runs, {@code in-cluster} (k3s only), {@code process}
+     * (local only) or {@code container} (a Testcontainers {@code VaultContainer} beside the cluster). Default: the
+     * backend's ({@code process} for local, {@code in-cluster} for k3s).
+     */
+    public static final String VAULT_PLACEMENT_KEY = "vaultk8s.vault.placement";
+    /**
+     * Configuration key for the image of Vault in the {@code container} placement: {@code hashicorp/vault} or an image
+     * that behaves like it (its entrypoint, {@code VAULT_LOCAL_CONFIG}, {@code /vault/file}); default
+     * {@value #DEFAULT_VAULT_CONTAINER_IMAGE}.
+     */
+    public static final String VAULT_CONTAINER_IMAGE_KEY = "vaultk8s.vault.container-image";
+    /**
+     * Configuration key: the host name Vault in a container uses to reach the local backend's API server, and so the
+     * host of the issuer; default {@value #DEFAULT_LOCAL_ISSUER_HOST} (mapped to the Docker host gateway).
+     */
+    public static final String LOCAL_ISSUER_HOST_KEY = "vaultk8s.local.issuer-host";
+    /**
+     * Configuration key: {@code false} leaves the issuer host out of the API server certificate's SANs, so that Vault
+     * in a container cannot verify the issuer; only for seeing the diagnosis. Default {@code true}.
+     */
+    public static final String LOCAL_ISSUER_HOST_IN_CERT_KEY = "vaultk8s.local.issuer-host-in-cert";
     /** Configuration key for {@code startupTimeout}, e.g. {@code 120s}, {@code 2m}, {@code PT2M}. */
     public static final String STARTUP_TIMEOUT_KEY = "vaultk8s.startup.timeout";
     /** Configuration key for the local backend's etcd binary. */
@@ -81,6 +107,11 @@ public final class ConfigKeys {
     public static final String DEFAULT_K3S_IMAGE = "rancher/k3s:v1.34.1-k3s1";
     /** The default Vault image of the k3s backend, the walkthrough's. */
     public static final String DEFAULT_VAULT_IMAGE = "hashicorp/vault:1.20";
+
+    /** The default Vault image of the {@code container} placement: the minor line the local backend builds. */
+    public static final String DEFAULT_VAULT_CONTAINER_IMAGE = "hashicorp/vault:1.21";
+    /** The default host name of the issuer when Vault runs in a container beside the local backend. */
+    public static final String DEFAULT_LOCAL_ISSUER_HOST = "host.docker.internal";
 
     /** Return the environment-variable name for a configuration key: {@code vaultk8s.backend} to {@code VAULTK8S_BACKEND}. */
     public static String environmentVariable(String key) {

@@ -1,12 +1,16 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.ServiceLoader;
+import org.apiguardian.api.API;
 
 /**
  * Start environments: the bridge from this JUnit-free API to the library's core, found with {@link ServiceLoader}
  * so that the API names no implementation class (and the packages stay free of cycles). Not for users: call
  * {@link TrustEnvironment#builder()}.
  */
+@API(status = INTERNAL, since = "0.1")
 public interface EnvironmentLauncher {
 
     /**

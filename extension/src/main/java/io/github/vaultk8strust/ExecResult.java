@@ -1,6 +1,9 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Hold the outcome of a command run in a {@link Workload} pod ({@code kubectl exec}): its exit code and what it
@@ -11,6 +14,7 @@ import java.util.List;
  * @param stdout everything written to standard output, decoded as UTF-8
  * @param stderr everything written to standard error, decoded as UTF-8
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ExecResult(List<String> command, int exitCode, String stdout, String stderr) {
 
     /** Copy the command list so the record stays immutable. */

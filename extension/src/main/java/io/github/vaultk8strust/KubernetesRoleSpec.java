@@ -1,5 +1,8 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,6 +13,7 @@ import java.util.Optional;
  * Names and namespaces may be globs ({@code *} alone accepts any); {@code audience} is empty when the role sets none
  * (then Vault asks TokenReview for the token's own audiences, so a token for any audience is accepted).
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record KubernetesRoleSpec(String name, List<String> boundServiceAccountNames,
                                  List<String> boundServiceAccountNamespaces, String audience,
                                  AliasNameSource aliasNameSource, List<String> policies, String ttl) {

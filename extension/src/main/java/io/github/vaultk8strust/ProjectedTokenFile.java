@@ -1,5 +1,8 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -9,6 +12,7 @@ import java.time.Instant;
  * lifetime has passed, on a daemon thread. Application code that reads a token path works unchanged. Closing it
  * stops the refreshing and deletes the file (and the pod object, when it created one); the environment closes it too.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface ProjectedTokenFile extends AutoCloseable {
 
     /** Return the file the token is written to. */

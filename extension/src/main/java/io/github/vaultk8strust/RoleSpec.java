@@ -1,5 +1,7 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,12 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * A JWT role as written to {@code auth/<path>/role/<name>}. {@code boundSubject} is empty when the role binds
  * claims only; {@code boundClaimsType} is Vault's {@code string} or {@code glob}; {@code claimMappings} maps
  * claim to metadata key.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record RoleSpec(String name, String boundSubject, List<String> boundAudiences, String userClaim,
                        List<String> policies, String ttl, Map<String, List<String>> boundClaims,
                        String boundClaimsType, Map<String, String> claimMappings) {

@@ -1,6 +1,10 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 /** Name the parts of the hand-made walkthrough that an environment reproduces by default. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Seed {
 
     private Seed() {

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -10,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Hold a Kubernetes service-account token: the raw JWT and its parsed claims ({@code iss}, {@code sub},
  * {@code aud}, {@code iat}, {@code nbf}, {@code exp}, {@code jti} and the {@code kubernetes.io} claim).
  * Parsing does not verify the signature: Vault does that when the token is used to log in.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ServiceAccountJwt {
 
     private final String raw;

@@ -1,5 +1,8 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,6 +24,7 @@ import java.util.Optional;
  *                 object is created when missing (it is never scheduled: it only gives the token an owner) and deleted
  *                 with the file when this created it
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record TokenFileSpec(String namespace, String serviceAccount, String audience, long expirationSeconds,
                             Optional<Path> path, Optional<String> boundPod) {
 

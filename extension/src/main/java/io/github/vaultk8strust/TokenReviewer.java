@@ -1,9 +1,14 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * Say whose credentials Vault's {@code kubernetes} auth method uses to call the API server's TokenReview. Either
  * way the caller of TokenReview needs ClusterRole {@code system:auth-delegator}.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum TokenReviewer {
     /** Defer to {@link ConfigKeys#TOKEN_REVIEWER_KEY}, then {@link #REVIEWER_SERVICE_ACCOUNT}. */
     DEFAULT,

@@ -1,15 +1,19 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.security.PrivateKey;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * Describe and use a running {@code @VaultK8sTrust} environment: a Kubernetes cluster and a Vault server that
  * trust each other. Inject it into a test method or constructor by its type.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface TrustEnvironment {
 
     /**

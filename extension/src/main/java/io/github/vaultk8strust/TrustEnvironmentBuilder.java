@@ -1,5 +1,7 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apiguardian.api.API;
 
 /**
  * Describe and start an environment without JUnit's annotation: in a Spring test, TestNG, a {@code main}, or a
@@ -26,6 +29,7 @@ import java.util.function.Function;
  * }
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class TrustEnvironmentBuilder {
 
     private static final String ORIGIN = "TrustEnvironment.builder()";
@@ -61,6 +65,20 @@ public final class TrustEnvironmentBuilder {
     /** Choose how Vault starts; default: {@link ConfigKeys#VAULT_MODE_KEY}, then {@link VaultMode#INIT}. */
     public TrustEnvironmentBuilder vaultMode(VaultMode vaultMode) {
         this.vaultMode = Objects.requireNonNull(vaultMode, "vaultMode") == VaultMode.DEFAULT ? null : vaultMode;
+        return this;
+    }
+
+    /**
+     * Choose where Vault runs ({@link VaultPlacement#PROCESS}, {@link VaultPlacement#CONTAINER},
+     * {@link VaultPlacement#IN_CLUSTER}); default: {@link ConfigKeys#VAULT_PLACEMENT_KEY}, then the backend's.
+     * Sets that key in code.
+     */
+    public TrustEnvironmentBuilder vaultPlacement(VaultPlacement placement) {
+        if (Objects.requireNonNull(placement, "placement") == VaultPlacement.DEFAULT) {
+            settings.remove(ConfigKeys.VAULT_PLACEMENT_KEY);
+        } else {
+            settings.put(ConfigKeys.VAULT_PLACEMENT_KEY, placement.settingValue());
+        }
         return this;
     }
 

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.apiguardian.api.API;
 
 /**
  * What a test asked for, before defaults, configuration layers and validation: built by
@@ -38,6 +41,7 @@ import java.util.function.Function;
  *                      {@link TokenReviewer#REVIEWER_SERVICE_ACCOUNT}
  * @param kubernetesRoles roles of the {@code kubernetes} auth method to add
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record TrustRequest(String origin, Backend backend, VaultMode vaultMode, String startupTimeout,
                            boolean seedScenario, String kvPath, String authPath, String defaultRole,
                            List<RoleSpec> roles, List<PolicySpec> policies, List<ServiceAccountSpec> serviceAccounts,

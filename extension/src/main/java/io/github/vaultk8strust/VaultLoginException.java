@@ -1,8 +1,12 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.List;
+import org.apiguardian.api.API;
 
 /** Signal that Vault rejected a {@code auth/<path>/login} with a service-account token. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public class VaultLoginException extends VaultK8sTrustException {
 
     private static final long serialVersionUID = 1L;

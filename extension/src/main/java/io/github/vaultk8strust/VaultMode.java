@@ -1,6 +1,10 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 /** Name how the Vault server of a {@code @VaultK8sTrust} environment starts. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum VaultMode {
     /** Defer to the configuration parameter {@link ConfigKeys#VAULT_MODE_KEY}, then {@link #INIT}. */
     DEFAULT,

@@ -1,8 +1,11 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.jopenlibs.vault.Vault;
 import java.util.List;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Hold a Vault token and clients that use it. Obtained by injection ({@code @VaultLogin}, {@code @VaultRoot}) or
@@ -12,6 +15,7 @@ import java.util.Optional;
  * secrets (KV version 2: {@code kvv2/k8s-dev/foo} goes to {@code kvv2/data/k8s-dev/foo}) and {@link #api()} for
  * every other path ({@code sys/...}, {@code auth/...}), sent as written.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface VaultSession extends AutoCloseable {
 
     /** Return the Vault token. Treat it as a secret: it is never printed by this library. */

@@ -1,6 +1,9 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * Use a pod running inside the cluster under a service account, with a projected service-account token mounted
@@ -16,6 +19,7 @@ import java.time.Duration;
  * assertThat(login.exitCode()).isZero();
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Workload extends AutoCloseable {
 
     /** Return the pod's name. */

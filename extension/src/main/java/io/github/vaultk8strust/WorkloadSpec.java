@@ -1,8 +1,11 @@
 package io.github.vaultk8strust;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * Describe a {@link Workload} pod: where it runs, under which service account, and the projected token it gets.
@@ -14,6 +17,7 @@ import java.util.regex.Pattern;
  * try (Workload pod = environment.startWorkload(WorkloadSpec.seed().withAudience("payments"))) { ... }
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class WorkloadSpec {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");

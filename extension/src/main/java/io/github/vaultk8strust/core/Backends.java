@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.spi.Availability;
@@ -15,12 +17,14 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apiguardian.api.API;
 
 /**
  * The backends on the class path ({@link ServiceLoader} of {@link BackendProvider}) and the choice among them. AUTO
  * picks by need: a backend that runs pods when the tests need pods, otherwise the lowest-ranked backend that can run
  * here. The choice and its reason are printed once per JVM.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Backends {
 
     private static final Set<String> ANNOUNCED = ConcurrentHashMap.newKeySet();

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,9 +44,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.Assumptions;
 
 /** A running environment: the backend, the completed trust setup, and the clients the helpers use. */
+@API(status = INTERNAL, since = "0.1")
 public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
 
     private final TrustSettings settings;

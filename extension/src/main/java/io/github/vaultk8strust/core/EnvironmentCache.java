@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.support.Closer;
 import io.github.vaultk8strust.support.Progress;
@@ -8,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apiguardian.api.API;
 
 /**
  * The environments of one test run, shared by everything whose settings have an equal {@link TrustSettings#key()}.
@@ -16,10 +19,11 @@ import java.util.function.Function;
  * the environment they need. A failed start is remembered: later requests for the same settings fail at once with the
  * original cause. Closing the cache closes every environment and prints one summary line.
  */
-public final class EnvironmentCache implements AutoCloseable {
+@API(status = INTERNAL, since = "0.1")
+public final class EnvironmentCache<E extends AutoCloseable> implements AutoCloseable {
 
     private final int maxSize;
-    private final Function<TrustSettings, DefaultTrustEnvironment> starter;
+    private final Function<TrustSettings, E> starter;
     // Access order: iteration runs from least to most recently used.
     private final LinkedHashMap<TrustSettings.Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private int started;
@@ -33,7 +37,7 @@ public final class EnvironmentCache implements AutoCloseable {
      * @param maxSize how many environments may be open at once (at least 1)
      * @param starter starts an environment for settings
      */
-    public EnvironmentCache(int maxSize, Function<TrustSettings, DefaultTrustEnvironment> starter) {
+    public EnvironmentCache(int maxSize, Function<TrustSettings, E> starter) {
         if (maxSize < 1) {
             throw new IllegalArgumentException("maxSize must be at least 1, got " + maxSize);
         }
@@ -42,10 +46,10 @@ public final class EnvironmentCache implements AutoCloseable {
     }
 
     /** A hold on an environment; closing it lets the cache evict the environment again. */
-    public interface Lease extends AutoCloseable {
+    public interface Lease<E> extends AutoCloseable {
 
         /** Return the environment. */
-        DefaultTrustEnvironment environment();
+        E environment();
 
         /** Release the hold (a private environment is closed). */
         @Override
@@ -57,7 +61,7 @@ public final class EnvironmentCache implements AutoCloseable {
      *
      * @throws VaultK8sTrustException when it cannot start, or failed to start earlier in this run
      */
-    public Lease acquire(TrustSettings settings) {
+    public Lease<E> acquire(TrustSettings settings) {
         Entry entry;
         List<Entry> victims = new ArrayList<>();
         synchronized (this) {
@@ -84,8 +88,8 @@ public final class EnvironmentCache implements AutoCloseable {
     }
 
     /** Start an environment nobody else shares; the lease closes it. */
-    public Lease acquirePrivate(TrustSettings settings) {
-        DefaultTrustEnvironment environment;
+    public Lease<E> acquirePrivate(TrustSettings settings) {
+        E environment;
         try {
             environment = starter.apply(settings);
         } catch (RuntimeException e) {
@@ -97,15 +101,15 @@ public final class EnvironmentCache implements AutoCloseable {
         synchronized (this) {
             privateStarts++;
         }
-        return new Lease() {
+        return new Lease<>() {
             @Override
-            public DefaultTrustEnvironment environment() {
+            public E environment() {
                 return environment;
             }
 
             @Override
             public void close() {
-                environment.close();
+                Closer.closeAll(null, environment);
             }
         };
     }
@@ -165,7 +169,7 @@ public final class EnvironmentCache implements AutoCloseable {
 
         final TrustSettings settings;
         int users; // guarded by the cache's monitor
-        private DefaultTrustEnvironment environment; // guarded by this entry's monitor
+        private E environment; // guarded by this entry's monitor
         private RuntimeException failure;
         private boolean attempted;
 
@@ -173,7 +177,7 @@ public final class EnvironmentCache implements AutoCloseable {
             this.settings = settings;
         }
 
-        synchronized Lease hold() {
+        synchronized Lease<E> hold() {
             if (!attempted) {
                 attempted = true;
                 try {
@@ -196,12 +200,12 @@ public final class EnvironmentCache implements AutoCloseable {
                     reused++;
                 }
             }
-            DefaultTrustEnvironment held = environment;
-            return new Lease() {
+            E held = environment;
+            return new Lease<>() {
                 private boolean released;
 
                 @Override
-                public DefaultTrustEnvironment environment() {
+                public E environment() {
                     return held;
                 }
 
@@ -223,9 +227,9 @@ public final class EnvironmentCache implements AutoCloseable {
 
         synchronized void closeEnvironment() {
             if (environment != null) {
-                DefaultTrustEnvironment e = environment;
+                E e = environment;
                 environment = null;
-                e.close();
+                Closer.closeAll(null, e);
             }
         }
     }

@@ -1,5 +1,8 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -18,6 +21,7 @@ import java.util.Objects;
  * the API server's own TokenReview verdict on the token, and whether the token reviewer may call TokenReview at all
  * ({@code system:auth-delegator}). Pure logic: {@link KubernetesLoginDiagnostics} asks the servers.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class KubernetesLoginDiagnosis {
 
     /** What a kubernetes role binds, as Vault reports it; {@code audience} is empty when the role sets none. */

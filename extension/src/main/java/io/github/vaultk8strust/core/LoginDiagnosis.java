@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
@@ -20,12 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * Explain a rejected login by comparing the token, claim by claim, with what the role binds: the lines a
  * {@link io.github.vaultk8strust.VaultLoginException} shows next to Vault's own reason. Pure logic: the caller
  * reads the role from Vault and the keys from the cluster.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class LoginDiagnosis {
 
     /**

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.ConfigKeys;
@@ -28,6 +30,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 
 
 /**
@@ -37,6 +40,7 @@ import java.util.stream.Collectors;
  * Misuse throws {@link VaultK8sTrustConfigurationException} naming where the value was given, the value and what is
  * accepted; nothing has started then.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class SettingsResolver {
 
     static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(120);

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * The resolved, validated configuration of one environment. Immutable. {@link #key()} holds only what shapes the
@@ -31,6 +34,7 @@ import java.util.TreeMap;
  * @param tokenReviewer who calls TokenReview for {@code kubernetes}
  * @param kubernetesRoles the roles of the {@code kubernetes} auth method
  */
+@API(status = INTERNAL, since = "0.1")
 public record TrustSettings(
         String backend,
         Map<String, String> backendShape,
@@ -51,6 +55,17 @@ public record TrustSettings(
         String kubernetesAuthPath,
         TokenReviewer tokenReviewer,
         List<KubernetesRoleSpec> kubernetesRoles) {
+
+    /** Settings with the {@code jwt} auth method alone, as before {@code kubernetes} existed. */
+    public TrustSettings(String backend, Map<String, String> backendShape, VaultMode vaultMode, Duration startupTimeout,
+                         String kvPath, String authPath, String defaultRole, List<RoleSpec> roles,
+                         List<PolicySpec> policies, List<ServiceAccountSpec> serviceAccounts, List<String> namespaces,
+                         FeaturePolicy k3sOnly, boolean keepOnFailure, String backendReason, BackendConfig config) {
+        this(backend, backendShape, vaultMode, startupTimeout, kvPath, authPath, defaultRole, roles, policies,
+                serviceAccounts, namespaces, k3sOnly, keepOnFailure, backendReason, config, Set.of(AuthMethod.JWT),
+                io.github.vaultk8strust.ConfigKeys.DEFAULT_KUBERNETES_AUTH_PATH, TokenReviewer.REVIEWER_SERVICE_ACCOUNT,
+                List.of());
+    }
 
     public TrustSettings {
         authMethods = Collections.unmodifiableSet(EnumSet.copyOf(authMethods));

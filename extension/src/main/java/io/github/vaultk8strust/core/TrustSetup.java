@@ -1,5 +1,8 @@
 package io.github.vaultk8strust.core;
 
+import io.github.vaultk8strust.support.Readiness;
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -23,6 +26,7 @@ import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.spi.Cluster;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
+import io.github.vaultk8strust.spi.VaultVantage;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.Tls;
 import java.io.IOException;
@@ -38,14 +42,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
+import org.apiguardian.api.API;
 
 /**
  * The seed's trust setup, written once and run unchanged against any backend: discovery, the anonymous
  * discovery binding, Vault initialisation and unsealing, KV v2, the {@code jwt} auth method trusting the cluster
  * issuer, policies, roles, namespaces and service accounts.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class TrustSetup {
 
     /** The seed's binding name. */
@@ -176,19 +180,16 @@ public final class TrustSetup {
         // Vault fetches discovery and keys without credentials: prove that works before Vault tries.
         HttpClient anonymous = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
                 .sslContext(Tls.trusting(backend.cluster().caPem())).build();
-        AtomicReference<String> last = new AtomicReference<>("not tried");
         String url = backend.cluster().apiServerUrl() + "/openid/v1/jwks";
         try {
-            Awaitility.await("anonymous read of " + url).atMost(deadline.remaining().plusMillis(1))
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).pollInSameThread()
-                    .until(() -> {
-                        HttpResponse<String> r = anonymous.send(HttpRequest.newBuilder(URI.create(url))
-                                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                        last.set("HTTP " + r.statusCode() + " " + r.body().strip());
-                        return r.statusCode() == 200 && r.body().contains("\"keys\"");
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new VaultK8sTrustException("An anonymous GET " + url + " does not succeed (" + last.get() + "), so "
+            Readiness.await(deadline, "anonymous read of " + url, () -> {
+                HttpResponse<String> r = anonymous.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                boolean ready = r.statusCode() == 200 && r.body().contains("\"keys\"");
+                return ready ? null : "HTTP " + r.statusCode() + " " + r.body().strip();
+            });
+        } catch (Readiness.NotReady e) {
+            throw new VaultK8sTrustException("An anonymous GET " + url + " does not succeed (" + e.lastProblem() + "), so "
                     + "Vault could not fetch the issuer's keys. A 401 means the API server runs with "
                     + "--anonymous-auth=false (k3s does by default: start it with "
                     + "--kube-apiserver-arg=anonymous-auth=true); a 403 means the ClusterRoleBinding "
@@ -249,16 +250,13 @@ public final class TrustSetup {
     }
 
     private void awaitActive(Vault anonymous) {
-        AtomicReference<String> last = new AtomicReference<>("not tried");
         try {
-            Awaitility.await("Vault active").atMost(deadline.remaining().plusMillis(1)).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(50)).pollInSameThread().until(() -> {
-                        VaultApi.Answer health = VaultApi.read(anonymous, "sys/health");
-                        last.set("HTTP " + health.status());
-                        return health.status() == 200;
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new VaultK8sTrustException("Vault did not become active after unsealing (sys/health: " + last.get()
+            Readiness.await(deadline, "Vault active", () -> {
+                VaultApi.Answer health = VaultApi.read(anonymous, "sys/health");
+                return health.status() == 200 ? null : "HTTP " + health.status();
+            });
+        } catch (Readiness.NotReady e) {
+            throw new VaultK8sTrustException("Vault did not become active after unsealing (sys/health: " + e.lastProblem()
                     + ").\nVault log:\n" + backend.vault().logTail(), e);
         }
     }
@@ -275,14 +273,12 @@ public final class TrustSetup {
         String probe = settings.kvPath() + "/data/" + PROBE;
         AtomicReference<VaultApi.Answer> last = new AtomicReference<>();
         try {
-            Awaitility.await("KV v2 ready").atMost(deadline.remaining().plusMillis(1)).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(50)).pollInSameThread().until(() -> {
-                        VaultApi.Answer write = VaultApi.write(vault, probe,
-                                Map.of("data", Json.object().add("ready", "true")));
-                        last.set(write);
-                        return write.ok();
-                    });
-        } catch (ConditionTimeoutException e) {
+            Readiness.await(deadline, "KV v2 ready", () -> {
+                VaultApi.Answer write = VaultApi.write(vault, probe, Map.of("data", Json.object().add("ready", "true")));
+                last.set(write);
+                return write.ok() ? null : "HTTP " + write.status() + " " + write.errors();
+            });
+        } catch (Readiness.NotReady e) {
             throw stepFailed("first write to the new KV v2 mount " + settings.kvPath(), last.get());
         }
         try {
@@ -424,12 +420,15 @@ public final class TrustSetup {
         config.put("default_role", settings.defaultRole());
         VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.authPath() + "/config", config);
         if (!write.ok()) {
+            // Vault's own answer ("error checking oidc discovery URL") hides the cause: look from where Vault runs.
+            VaultVantage vantage = backend.capability(VaultVantage.class).orElseGet(() -> VaultVantage.thisJvm(
+                    "unknown to the " + backend.name() + " backend; probed from this test JVM instead, which may see "
+                            + "another network than Vault"));
             throw new VaultK8sTrustException("Vault refused auth/" + settings.authPath() + "/config with "
                     + "oidc_discovery_url=" + cluster.issuer() + " (HTTP " + write.status() + "): "
-                    + String.join("; ", write.errors()) + ". Vault fetches " + cluster.issuer()
-                    + "/.well-known/openid-configuration without credentials, trusting the cluster CA: the API server "
-                    + "must allow anonymous requests to it, and its issuer must equal the URL byte for byte. "
-                    + "Vault's log usually names the real cause:\n" + backend.vault().logTail());
+                    + String.join("; ", write.errors()) + ".\n"
+                    + DiscoveryDiagnosis.explain(cluster.issuer(), cluster.caPem(), vantage)
+                    + "\nVault's log:\n" + backend.vault().logTail());
         }
     }
 

@@ -1,21 +1,26 @@
 package io.github.vaultk8strust.core;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.response.LogicalResponse;
+import io.github.vaultk8strust.VaultK8sTrustException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Plain Vault HTTP API calls over vault-java-driver's {@code logical()} (KV engine version 1, so paths are sent as
  * written), with the answer's status and JSON body. The driver returns 4xx answers instead of throwing; this
  * class turns the ones a caller did not expect into exceptions carrying Vault's own error strings.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class VaultApi {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -57,7 +62,7 @@ public final class VaultApi {
             }
             return Vault.create(config.build(), engineVersion);
         } catch (VaultException e) {
-            throw new IllegalStateException("Cannot configure a Vault client for " + address + ": " + e.getMessage(), e);
+            throw new VaultK8sTrustException("Cannot configure a Vault client for " + address + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.TrustRequest;
 import io.github.vaultk8strust.VaultMode;
+import io.github.vaultk8strust.VaultPlacement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,9 @@ final class AnnotationRequests {
         }
         if (!annotation.vaultImage().isBlank()) {
             settings.put(ConfigKeys.K3S_VAULT_IMAGE_KEY, annotation.vaultImage());
+        }
+        if (annotation.vaultPlacement() != VaultPlacement.DEFAULT) {
+            settings.put(ConfigKeys.VAULT_PLACEMENT_KEY, annotation.vaultPlacement().settingValue());
         }
         return new TrustRequest(ORIGIN,
                 annotation.backend() == Backend.DEFAULT ? null : annotation.backend(),

@@ -1,10 +1,13 @@
 package io.github.vaultk8strust.junit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.vaultk8strust.BoundClaimsType;
 import java.lang.annotation.Documented;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 
 /**
  * Bind a token claim to one or more accepted values, one entry of a {@link JwtRole#boundClaims()} map (Vault's
@@ -14,6 +17,7 @@ import java.lang.annotation.Target;
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({})
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface Claim {
 
     /**

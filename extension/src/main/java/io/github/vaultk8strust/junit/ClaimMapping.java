@@ -1,9 +1,12 @@
 package io.github.vaultk8strust.junit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 
 /**
  * Copy a token claim into the Vault token's metadata, one entry of a {@link JwtRole#claimMappings()} map (Vault's
@@ -12,6 +15,7 @@ import java.lang.annotation.Target;
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({})
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface ClaimMapping {
 
     /** Name the claim: a top-level claim or a JSON pointer such as {@code /kubernetes.io/serviceaccount/name}. */

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.junit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.ExecResult;
 import io.github.vaultk8strust.Workload;
@@ -9,6 +11,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 @ExtendWith(InClusterWorkloadExtension.class)
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface InClusterWorkload {
 
     /** Set the pod name's prefix (a random suffix is added). */

@@ -1,10 +1,13 @@
 package io.github.vaultk8strust.junit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 
 /**
  * Inject a fabric8 {@code KubernetesClient} authenticated as a cluster administrator ({@code system:masters}).
@@ -13,5 +16,6 @@ import java.lang.annotation.Target;
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.PARAMETER, ElementType.FIELD})
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface KubeAdmin {
 }

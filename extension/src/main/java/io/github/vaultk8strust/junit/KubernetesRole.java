@@ -1,5 +1,8 @@
 package io.github.vaultk8strust.junit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import io.github.vaultk8strust.AliasNameSource;
 import java.lang.annotation.Documented;
 import java.lang.annotation.Retention;
@@ -17,6 +20,7 @@ import java.lang.annotation.Target;
  *         boundServiceAccountNamespaces = "payments", policies = "payments-reader")
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({})

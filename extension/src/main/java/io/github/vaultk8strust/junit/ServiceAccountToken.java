@@ -1,11 +1,14 @@
 package io.github.vaultk8strust.junit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.vaultk8strust.ServiceAccountJwt;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 
 /**
  * Inject a fresh service-account token from the TokenRequest API, as the raw JWT ({@code String}) or parsed
@@ -14,6 +17,7 @@ import java.lang.annotation.Target;
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.PARAMETER, ElementType.FIELD})
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface ServiceAccountToken {
 
     /** Name the service account. */

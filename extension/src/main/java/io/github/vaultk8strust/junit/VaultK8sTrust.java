@@ -1,13 +1,17 @@
 package io.github.vaultk8strust.junit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.Seed;
+import org.apiguardian.api.API;
 
 import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.TokenReviewer;
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultMode;
+import io.github.vaultk8strust.VaultPlacement;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -42,12 +46,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @ExtendWith(VaultK8sTrustExtension.class)
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface VaultK8sTrust {
 
     /** Configuration key for {@link #backend()}: {@code auto}, {@code local} or {@code k3s}. */
     String BACKEND_KEY = ConfigKeys.BACKEND_KEY;
     /** Configuration key for {@link #vaultMode()}: {@code init} or {@code dev}. */
     String VAULT_MODE_KEY = ConfigKeys.VAULT_MODE_KEY;
+    /** Configuration key for {@link #vaultPlacement()}: {@code in-cluster}, {@code process} or {@code container}. */
+    String VAULT_PLACEMENT_KEY = ConfigKeys.VAULT_PLACEMENT_KEY;
+    /** Configuration key for the Vault image of the {@code container} placement (default {@code hashicorp/vault:1.21}). */
+    String VAULT_CONTAINER_IMAGE_KEY = ConfigKeys.VAULT_CONTAINER_IMAGE_KEY;
     /** Configuration key for {@link #startupTimeout()}, e.g. {@code 120s}, {@code 2m}, {@code PT2M}. */
     String STARTUP_TIMEOUT_KEY = ConfigKeys.STARTUP_TIMEOUT_KEY;
     /** Configuration key for the local backend's etcd binary. */
@@ -110,6 +119,14 @@ public @interface VaultK8sTrust {
 
     /** Choose how Vault starts; {@link VaultMode#DEFAULT} defers to {@link #VAULT_MODE_KEY}. */
     VaultMode vaultMode() default VaultMode.DEFAULT;
+
+    /**
+     * Choose where Vault runs: {@link VaultPlacement#PROCESS} (local backend), {@link VaultPlacement#CONTAINER} (a
+     * Testcontainers {@code VaultContainer} beside the cluster; needs Docker) or {@link VaultPlacement#IN_CLUSTER}
+     * (k3s backend); {@link VaultPlacement#DEFAULT} defers to {@link #VAULT_PLACEMENT_KEY}, then the backend's
+     * default.
+     */
+    VaultPlacement vaultPlacement() default VaultPlacement.DEFAULT;
 
     /**
      * Set the start-up budget for all servers together, e.g. {@code "90s"}; empty defers to

@@ -70,7 +70,7 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
             Injectables.Target target = new Injectables.Target(field, field.getType(), "Field '" + field.getName()
                     + "' of " + field.getDeclaringClass().getSimpleName());
             Optional<Injectables.Row> row = Injectables.rowFor(target);
-            if (row.isEmpty()) {
+            if (row.isEmpty() || (row.get().annotation() == null && !injectableByType(field, testInstance))) {
                 continue;
             }
             if (Modifier.isFinal(field.getModifiers())) {
@@ -84,6 +84,22 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
             } catch (IllegalAccessException | RuntimeException e) {
                 throw new ExtensionConfigurationException(target.description() + ": cannot set the field: " + e, e);
             }
+        }
+    }
+
+    /**
+     * Return whether a field without our annotation but of our type is ours to fill: only when it is not final and
+     * still null, so a field the test sets itself (say, from a constructor parameter) is left alone.
+     */
+    private static boolean injectableByType(Field field, Object testInstance) {
+        if (Modifier.isFinal(field.getModifiers())) {
+            return false;
+        }
+        try {
+            field.setAccessible(true);
+            return field.get(testInstance) == null;
+        } catch (IllegalAccessException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -112,17 +128,19 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
     static DefaultTrustEnvironment environment(ExtensionContext context) {
         ExtensionContext classContext = classContext(context);
         Class<?> testClass = classContext.getRequiredTestClass();
-        EnvironmentCache.Lease lease = classContext.getStore(NAMESPACE).getOrComputeIfAbsent(
+        EnvironmentCache.Lease<?> lease = classContext.getStore(NAMESPACE).getOrComputeIfAbsent(
                 new LeaseKey(testClass), key -> acquire(classContext), EnvironmentCache.Lease.class);
-        return lease.environment();
+        return (DefaultTrustEnvironment) lease.environment();
     }
 
-    private static EnvironmentCache.Lease acquire(ExtensionContext classContext) {
+    private static EnvironmentCache.Lease<DefaultTrustEnvironment> acquire(ExtensionContext classContext) {
         Class<?> testClass = classContext.getRequiredTestClass();
         VaultK8sTrust annotation = findAnnotation(testClass);
         TrustSettings settings = settings(classContext, annotation);
-        EnvironmentCache cache = classContext.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(CACHE,
-                key -> new EnvironmentCache(maxSize(classContext), DefaultTrustEnvironment::start),
+        @SuppressWarnings("unchecked")
+        EnvironmentCache<DefaultTrustEnvironment> cache = classContext.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(CACHE,
+                key -> new EnvironmentCache<>(maxSize(classContext), DefaultTrustEnvironment::start),
                 EnvironmentCache.class);
         return annotation.shared() ? cache.acquire(settings) : cache.acquirePrivate(settings);
     }

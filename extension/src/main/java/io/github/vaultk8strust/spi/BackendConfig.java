@@ -1,6 +1,9 @@
 package io.github.vaultk8strust.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Look up a configuration key with the library's layering already applied: a value given in code (annotation
@@ -8,6 +11,7 @@ import java.util.Optional;
  * mechanical name ({@code vaultk8s.k3s.image} becomes {@code VAULTK8S_K3S_IMAGE}). Values are trimmed.
  */
 @FunctionalInterface
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface BackendConfig {
 
     /** Return the value of the key, if set anywhere. */

@@ -1,7 +1,10 @@
 package io.github.vaultk8strust.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Map;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * Plug a backend into the library: one implementation per backend, registered in
@@ -10,6 +13,7 @@ import java.util.Set;
  * budget), and start ({@link PreparedBackend#start}, within it). It never imports the core or the settings; the
  * core never names a backend class.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface BackendProvider {
 
     /** Return the name users select this backend by ({@code vaultk8s.backend=<name>}), lower case, e.g. {@code local}. */

@@ -1,7 +1,10 @@
 package io.github.vaultk8strust.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.vaultk8strust.VaultMode;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * What the core asks a backend to prepare: how Vault starts, and the backend's own options.
@@ -10,6 +13,7 @@ import java.util.Objects;
  * @param config the layered settings; the backend reads its own keys
  * @param keepOnFailure whether a failed start keeps its files for inspection
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record BackendRequest(VaultMode vaultMode, BackendConfig config, boolean keepOnFailure) {
 
     public BackendRequest {

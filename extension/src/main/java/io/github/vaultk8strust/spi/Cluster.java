@@ -1,10 +1,14 @@
 package io.github.vaultk8strust.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.fabric8.kubernetes.client.Config;
 import java.security.PrivateKey;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /** What the trust flow needs to know about a running Kubernetes API server; backends answer, the flow asks. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface Cluster {
 
     /** Return the API server URL reachable from this JVM. */

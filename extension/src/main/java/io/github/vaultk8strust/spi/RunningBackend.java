@@ -1,8 +1,12 @@
 package io.github.vaultk8strust.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /** A started backend: a cluster and a Vault server, stopped together. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface RunningBackend extends AutoCloseable {
 
     /** Return the name of the provider that started it, e.g. {@code local}. */

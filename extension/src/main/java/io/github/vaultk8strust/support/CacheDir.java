@@ -1,10 +1,14 @@
 package io.github.vaultk8strust.support;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.ConfigKeys;
-import java.util.Optional;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.apiguardian.api.API;
 
 /** Where the library caches server binaries and images: {@link ConfigKeys#CACHE_DIR_KEY}, else the XDG cache. */
+@API(status = INTERNAL, since = "0.1")
 public final class CacheDir {
 
     private CacheDir() {

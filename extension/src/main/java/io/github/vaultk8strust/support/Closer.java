@@ -1,6 +1,10 @@
 package io.github.vaultk8strust.support;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 /** Close several things, keeping the first failure and attaching the others to it, so no close is skipped or lost. */
+@API(status = INTERNAL, since = "0.1")
 public final class Closer {
 
     private Closer() {

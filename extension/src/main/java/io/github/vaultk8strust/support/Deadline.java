@@ -1,11 +1,15 @@
 package io.github.vaultk8strust.support;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * One time budget shared by every step of a start-up, so that the sum of the waits never exceeds it. Monotonic: it
  * reads {@link System#nanoTime()}, so a wall-clock change does not stretch or shrink it.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Deadline {
 
     private final long endNanos;

@@ -1,14 +1,19 @@
 package io.github.vaultk8strust.support;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.github.vaultk8strust.VaultK8sTrustException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.security.PrivateKey;
+import org.apiguardian.api.API;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /** Read PEM private keys in the forms Kubernetes distributions write them: PKCS#8 or PKCS#1/SEC1. */
+@API(status = INTERNAL, since = "0.1")
 public final class PemKeys {
 
     private PemKeys() {
@@ -28,10 +33,10 @@ public final class PemKeys {
             if (object instanceof PrivateKeyInfo info) {
                 return converter.getPrivateKey(info);
             }
-            throw new IllegalStateException(source + " holds no PEM private key (found "
+            throw new VaultK8sTrustException(source + " holds no PEM private key (found "
                     + (object == null ? "nothing" : object.getClass().getSimpleName()) + ")");
         } catch (IOException e) {
-            throw new IllegalStateException(source + " is not a readable PEM private key: " + e.getMessage(), e);
+            throw new VaultK8sTrustException(source + " is not a readable PEM private key: " + e.getMessage(), e);
         }
     }
 }

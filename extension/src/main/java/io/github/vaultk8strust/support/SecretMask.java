@@ -1,14 +1,18 @@
 package io.github.vaultk8strust.support;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.util.Collection;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 
 /**
  * Mask what must never reach a log file or an exception message: the value on lines naming a root token or an
  * unseal key (Vault's dev mode prints both, e.g. {@code Unseal Key: ...} and {@code Root Token: ...}), and any
  * secret the caller knows by value, such as a dev root token it generated. Used by every backend.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class SecretMask {
 
     private static final Pattern SECRET_LINE = Pattern.compile(

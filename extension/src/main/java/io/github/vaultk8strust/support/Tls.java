@@ -1,5 +1,8 @@
 package io.github.vaultk8strust.support;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.github.vaultk8strust.VaultK8sTrustException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,8 +11,10 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.apiguardian.api.API;
 
 /** TLS helpers shared by the trust flow and the backends. */
+@API(status = INTERNAL, since = "0.1")
 public final class Tls {
 
     private Tls() {
@@ -28,7 +33,7 @@ public final class Tls {
             context.init(null, tmf.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("Cannot build a trust store from the cluster CA: " + e, e);
+            throw new VaultK8sTrustException("Cannot build a trust store from the cluster CA: " + e, e);
         }
     }
 

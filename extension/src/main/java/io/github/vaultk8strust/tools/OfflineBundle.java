@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.tools;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.backend.k3s.ImageBundle;
@@ -11,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Prepare an offline (air-gapped) machine: {@code save} writes every image a k3s run needs ({@code docker save},
@@ -26,6 +29,7 @@ import java.util.Map;
  * Exit codes: 0 done, 1 failed (the message says why), 2 bad usage. Ryuk and the file-check image are always
  * saved, so the offline machine may leave Testcontainers' defaults on.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class OfflineBundle {
 
     private OfflineBundle() {

@@ -1,11 +1,15 @@
 package io.github.vaultk8strust.verify;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One token that Vault must reject, with the reason it is expected to give. Made by {@link AdversarialTokens}.
  * {@link #toString()} never prints the token itself.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class AdversarialToken {
 
     private final String name;

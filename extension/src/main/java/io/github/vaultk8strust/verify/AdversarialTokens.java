@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.verify;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -13,6 +15,7 @@ import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultLoginException;
 import io.github.vaultk8strust.VaultSession;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
+import io.github.vaultk8strust.support.Progress;
 import io.github.vaultk8strust.verify.TokenForge.SigningKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +26,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.DynamicTest;
 
 /**
@@ -53,6 +57,7 @@ import org.junit.jupiter.api.DynamicTest;
  * binds neither the service account name nor the namespace. Every run first logs in with the real token (the
  * control): if that is refused, rejections would prove nothing and the run fails.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class AdversarialTokens {
 
     /** The service account used as "another service account" (created in the role's namespace). */
@@ -356,7 +361,7 @@ public final class AdversarialTokens {
      */
     public Report assertAllRejected() {
         Report report = tryAll();
-        System.out.println(report);
+        Progress.say(report.toString());
         if (report.accepted() > 0 || report.unexpectedReasons() > 0) {
             throw new AssertionError(report.toString());
         }

@@ -1,5 +1,8 @@
 package io.github.vaultk8strust.verify;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,6 +42,7 @@ import java.util.stream.Collectors;
  * report.assertAsExpected();      // every case behaved as the table in the README says
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class AuthMethodComparison {
 
     /** Roles and service accounts the comparison makes are named with this prefix. */

@@ -1,10 +1,14 @@
 package io.github.vaultk8strust.verify;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 
 /** Name a capability of a Vault ACL policy, as {@code sys/capabilities-self} reports it. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum Capability {
     /** {@code create}: write a path that does not exist yet (KV v2: the first version of a secret). */
     CREATE,

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.verify;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.json.Json;
@@ -8,6 +10,7 @@ import io.github.vaultk8strust.VaultSession;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Check one expectation "this token may (not) do {@code capability} on {@code path}" twice: through
@@ -19,6 +22,7 @@ import java.util.Map;
  * checks one or the other depending on whether the secret exists). Allowed writes and deletes, {@code patch} and
  * {@code sudo} are checked through {@code sys/capabilities-self} only, so a check never changes a secret.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class CapabilityProbe {
 
     /** The verdict on one expectation; {@code failure} is null when it held. */

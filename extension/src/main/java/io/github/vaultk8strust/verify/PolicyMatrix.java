@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.verify;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultSession;
 import io.github.vaultk8strust.junit.JwtRole;
@@ -21,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.DynamicTest;
 
 /**
@@ -59,6 +62,7 @@ import org.junit.jupiter.api.DynamicTest;
  * <p>Bad input fails loudly: a malformed row names the file and line, an unknown capability or role lists the
  * valid ones, and a matrix without rows is an error, never a green run with zero tests.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class PolicyMatrix {
 
     /** The header line, field names in this order. */

@@ -1,7 +1,10 @@
 package io.github.vaultk8strust.verify;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.vaultk8strust.VaultSession;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Fluent capability assertions on one logged-in token, obtained from {@link TrustAssertions#assertThat(VaultSession)}.
@@ -10,6 +13,7 @@ import java.util.Objects;
  * answer 403 for denied {@code create}, {@code update} and {@code delete}). A failure names the token's role and
  * policies, the capabilities Vault reported and the path tested.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class SessionAssert {
 
     private final VaultSession session;

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.verify;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -27,8 +29,10 @@ import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.util.function.UnaryOperator;
+import org.apiguardian.api.API;
 
 /** Make tokens Kubernetes would never issue: signed with the cluster's real key, a foreign key, or not at all. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class TokenForge {
 
     /** A private key and the {@code kid} under which the cluster publishes its public half. */

@@ -1,6 +1,9 @@
 package io.github.vaultk8strust.verify;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.vaultk8strust.VaultSession;
+import org.apiguardian.api.API;
 /**
  * Entry point of the trust verification vocabulary:
  *
@@ -13,6 +16,7 @@ import io.github.vaultk8strust.VaultSession;
  * <p>See also {@link PolicyMatrix} (expectations as a table) and {@link AdversarialTokens} (tokens that must be
  * rejected).
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class TrustAssertions {
 
     private TrustAssertions() {

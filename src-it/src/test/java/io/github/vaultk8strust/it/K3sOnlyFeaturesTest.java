@@ -74,7 +74,7 @@ class K3sOnlyFeaturesTest {
 
         results.testEvents().assertThatEvents()
                 .haveExactly(1, event(test("needsAPod"), skippedWithReason(r -> r.startsWith("@InClusterWorkload needs "
-                        + "a pod, and only the k3s backend runs pods; this environment runs on the LOCAL backend")
+                        + "a pod, and only the k3s backend runs pods; this environment runs on the local backend")
                         && r.contains("-Dvaultk8s.backend=k3s") && r.endsWith("vaultk8s.k3s-only=skip (the default); "
                         + "set it to fail to make this an error."))))
                 .haveExactly(1, event(test("startsAPod"), abortedWithReason(instanceOf(TestAbortedException.class),
@@ -110,7 +110,7 @@ class K3sOnlyFeaturesTest {
         results.containerEvents().assertThatEvents().haveExactly(1, event(
                 org.junit.platform.testkit.engine.EventConditions.container(K3sFixture.class),
                 finishedWithFailure(instanceOf(VaultK8sTrustException.class), message(m ->
-                        m.startsWith("backend = K3S was requested, but no Docker engine answers.")
+                        m.startsWith("The k3s backend needs a Docker engine, and Testcontainers found none")
                                 && m.contains("@VaultK8sTrust(backend = Backend.LOCAL)")
                                 && m.contains("-Dvaultk8s.backend=local")
                                 && m.contains("VAULTK8S_BACKEND=local")))));

@@ -70,7 +70,7 @@ class UnknownRoleTest {
                 .haveExactly(1, event(test("sessionWithoutQualifier"), finishedWithFailure(
                         instanceOf(ParameterResolutionException.class),
                         message("Parameter 'session' of UnknownRoleFixture.sessionWithoutQualifier: a VaultSession "
-                                + "parameter needs @VaultRoot (the root token) or @VaultLogin(role = \"...\") (a "
+                                + "needs @VaultRoot (the root token) or @VaultLogin(role = \"...\") (a "
                                 + "workload login)."))));
         assertThat(results.testEvents().failed().count()).isEqualTo(3);
     }

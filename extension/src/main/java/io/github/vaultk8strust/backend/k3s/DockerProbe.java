@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import io.github.vaultk8strust.ConfigKeys;
@@ -7,6 +9,7 @@ import io.github.vaultk8strust.VaultK8sTrustException;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.dockerclient.DockerClientProviderStrategy;
 
@@ -16,6 +19,7 @@ import org.testcontainers.dockerclient.DockerClientProviderStrategy;
  * its start-up checks, and only an {@link IllegalStateException} from it means "no Docker"; anything else is a
  * real failure of an engine that answers, and its message is kept.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class DockerProbe {
 
     private DockerProbe() {

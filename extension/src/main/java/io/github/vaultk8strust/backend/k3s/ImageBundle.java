@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.github.dockerjava.api.DockerClient;
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.VaultK8sTrustException;
@@ -17,12 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 import org.testcontainers.utility.DockerImageName;
 
 /**
  * The images half of an offline bundle ({@link io.github.vaultk8strust.tools.OfflineBundle}): every image a k3s run
  * needs, saved under the name k3s and Testcontainers ask for, and loaded back on the offline machine.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ImageBundle {
 
     private ImageBundle() {

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -18,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apiguardian.api.API;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.TestcontainersConfiguration;
 
@@ -27,6 +30,7 @@ import org.testcontainers.utility.TestcontainersConfiguration;
  * message that lists every missing image and the {@code docker pull} / {@code docker load} commands that fix it,
  * instead of Testcontainers retrying each pull for minutes.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ImagePreflight {
 
     /** Testcontainers 2.0.5's resource reaper ({@code RyukContainer}); not needed with TESTCONTAINERS_RYUK_DISABLED=true. */

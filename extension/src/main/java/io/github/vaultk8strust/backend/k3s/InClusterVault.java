@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.readiness.Readiness;
@@ -19,11 +21,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * Vault (or OpenBao) deployed in the cluster from the walkthrough's resources ({@link VaultManifests}), reached by
  * the test JVM through the {@code vault-nodeport} Service mapped on the k3s container.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class InClusterVault {
 
     private final K3sCluster cluster;
@@ -90,27 +94,16 @@ public final class InClusterVault {
         // The pod is ready; the node port may take a moment longer to be programmed.
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI health = URI.create(address + "/v1/sys/health?uninitcode=200&sealedcode=200&standbyok=true");
-        String last = "not tried";
-        while (true) {
-            try {
+        try {
+            io.github.vaultk8strust.support.Readiness.await(deadline, "Vault at " + health, () -> {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(3))
                         .build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-                last = "HTTP " + r.statusCode();
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new VaultK8sTrustException("Interrupted while waiting for Vault", e);
-            }
-            if (deadline.remaining().isZero()) {
-                throw new VaultK8sTrustException("The Vault pod is ready but " + health + " (NodePort "
-                        + K3sContainerSpec.VAULT_NODE_PORT + " on the k3s container) does not answer: " + last
-                        + ".\nVault log:\n" + logTail());
-            }
-            K3sCluster.sleep(100);
+                return r.statusCode() == 200 ? null : "HTTP " + r.statusCode();
+            });
+        } catch (io.github.vaultk8strust.support.Readiness.NotReady e) {
+            throw new VaultK8sTrustException("The Vault pod is ready but " + health + " (NodePort "
+                    + K3sContainerSpec.VAULT_NODE_PORT + " on the k3s container) does not answer: " + e.lastProblem()
+                    + ".\nVault log:\n" + logTail(), e);
         }
     }
 

@@ -1,16 +1,18 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.github.dockerjava.api.DockerClient;
 import io.fabric8.kubernetes.client.Config;
-import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.Workload;
 import io.github.vaultk8strust.WorkloadSpec;
-import io.github.vaultk8strust.spi.PreparedBackend;
-import io.github.vaultk8strust.spi.WorkloadRunner;
 import io.github.vaultk8strust.spi.Cluster;
+import io.github.vaultk8strust.spi.PreparedBackend;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
+import io.github.vaultk8strust.spi.WorkloadRunner;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.Progress;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apiguardian.api.API;
 import org.testcontainers.k3s.K3sContainer;
 
 /**
@@ -30,6 +33,7 @@ import org.testcontainers.k3s.K3sContainer;
  * port-forward: a plain TCP port needs no streaming connection through the API server and kubelet, no background
  * thread, and survives a restart of the Vault pod.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class K3sBackend implements RunningBackend, Cluster, VaultServer, WorkloadRunner {
 
     private final K3sOptions options;

@@ -1,7 +1,12 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.VaultPlacement;
 import io.github.vaultk8strust.spi.Availability;
 import io.github.vaultk8strust.spi.BackendConfig;
+import io.github.vaultk8strust.spi.BackendConfigException;
 import io.github.vaultk8strust.spi.BackendFeature;
 import io.github.vaultk8strust.spi.BackendProvider;
 import io.github.vaultk8strust.spi.BackendRequest;
@@ -9,11 +14,13 @@ import io.github.vaultk8strust.spi.PreparedBackend;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * The k3s backend: Testcontainers' {@code K3sContainer} with Vault deployed inside the cluster. Runs pods; needs a
  * Docker engine that has (or can pull) the images.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class K3sBackendProvider implements BackendProvider {
 
     /** The name users select this backend by. */
@@ -44,6 +51,7 @@ public final class K3sBackendProvider implements BackendProvider {
 
     @Override
     public Map<String, String> shape(BackendConfig config) {
+        requireInCluster(config);
         K3sOptions options = K3sOptions.from(config);
         Map<String, String> shape = new TreeMap<>();
         shape.put("k3s-image", options.k3sImage());
@@ -51,6 +59,25 @@ public final class K3sBackendProvider implements BackendProvider {
         shape.put("system-images", String.join(",", options.systemImages()));
         shape.put("privileged", String.valueOf(options.privileged()));
         return shape;
+    }
+
+    /**
+     * Vault runs inside the cluster on this backend. The container placement (VaultContainer on a Docker network with
+     * k3s, the issuer a network alias in --tls-san) is designed but not built yet (issue 12); process is local only.
+     */
+    private static void requireInCluster(BackendConfig config) {
+        config.get(ConfigKeys.VAULT_PLACEMENT_KEY).filter(v -> !v.isBlank()).ifPresent(v -> {
+            VaultPlacement placement = VaultPlacement.fromSetting(v).orElseThrow(() -> new BackendConfigException(
+                    config.describe(ConfigKeys.VAULT_PLACEMENT_KEY) + " = \"" + v + "\" is not a placement; accepted: "
+                            + "in-cluster, process, container"));
+            if (placement != VaultPlacement.IN_CLUSTER) {
+                throw new BackendConfigException("Vault placement " + placement.settingValue() + " is not available "
+                        + "on the k3s backend" + (placement == VaultPlacement.CONTAINER ? " yet" : "")
+                        + ". Valid placements on the k3s backend: in-cluster (default). Vault in a container beside "
+                        + "a cluster: the local backend (backend = Backend.LOCAL, vaultPlacement = "
+                        + "VaultPlacement.CONTAINER).");
+            }
+        });
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import io.github.vaultk8strust.support.Readiness;
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
@@ -26,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.MountableFile;
 
@@ -33,6 +37,7 @@ import org.testcontainers.utility.MountableFile;
  * The k3s node: the container, its admin kubeconfig (rewritten by K3sContainer for the host), the cluster CA, the
  * cluster DNS wait, k3s's service-account signing key, and diagnostics of pods in it.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class K3sCluster implements AutoCloseable {
 
     /** Where k3s keeps the key it signs service-account tokens with (the newest key after a rotation). */
@@ -113,29 +118,27 @@ public final class K3sCluster implements AutoCloseable {
      * written, so that write must not come first.
      */
     public void awaitClusterDns(Deadline deadline) {
-        String last = "no endpoints object yet";
-        while (true) {
-            try {
+        try {
+            Readiness.await(deadline, "cluster DNS", () -> {
                 Endpoints endpoints = kube.endpoints().inNamespace("kube-system").withName("kube-dns").get();
-                if (endpoints != null && endpoints.getSubsets() != null) {
-                    for (EndpointSubset subset : endpoints.getSubsets()) {
-                        if (subset.getAddresses() != null && !subset.getAddresses().isEmpty()) {
-                            return;
-                        }
-                    }
-                    last = "kube-dns has no ready address";
+                if (endpoints == null || endpoints.getSubsets() == null) {
+                    return "no endpoints object yet";
                 }
-            } catch (KubernetesClientException e) {
-                last = e.getMessage();
-            }
-            if (deadline.remaining().isZero()) {
+                for (EndpointSubset subset : endpoints.getSubsets()) {
+                    if (subset.getAddresses() != null && !subset.getAddresses().isEmpty()) {
+                        return null;
+                    }
+                }
+                return "kube-dns has no ready address";
+            });
+        } catch (Readiness.NotReady e) {
+            {
                 throw new VaultK8sTrustException("Cluster DNS (CoreDNS, Service kube-system/kube-dns) was not ready "
-                        + "within the start-up budget of " + deadline.budget().toSeconds() + " s (" + last + "). Vault "
+                        + "within the start-up budget of " + deadline.budget().toSeconds() + " s (" + e.lastProblem() + "). Vault "
                         + "needs it to resolve the issuer " + K3sContainerSpec.ISSUER + ". Offline, CoreDNS's image "
                         + "must be side-loaded (" + ConfigKeys.K3S_SYSTEM_IMAGES_KEY + ").\n"
-                        + coreDnsDiagnostics());
+                        + coreDnsDiagnostics(), e);
             }
-            sleep(200);
         }
     }
 
@@ -245,15 +248,6 @@ public final class K3sCluster implements AutoCloseable {
 
     private static String indent(String text) {
         return text.lines().map(l -> "    " + l).collect(Collectors.joining("\n"));
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VaultK8sTrustException("Interrupted while waiting for k3s", e);
-        }
     }
 
     /** Return the container. */

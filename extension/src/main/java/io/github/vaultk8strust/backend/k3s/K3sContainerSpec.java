@@ -1,11 +1,14 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.github.dockerjava.api.model.Capability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apiguardian.api.API;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.k3s.K3sContainer;
@@ -22,6 +25,7 @@ import org.testcontainers.utility.MountableFile;
  * @param privileged run privileged (K3sContainer's default); {@code false} grants every capability except
  *        {@code SYS_RESOURCE} with seccomp unconfined instead, for hosts that refuse privileged containers
  */
+@API(status = INTERNAL, since = "0.1")
 public record K3sContainerSpec(String image, List<SideLoad> sideLoads, Duration startupTimeout, boolean privileged) {
 
     /** The node port of the {@code vault-nodeport} Service, exposed on the container. */

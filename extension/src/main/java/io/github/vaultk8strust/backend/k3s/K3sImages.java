@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import com.github.dockerjava.api.DockerClient;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.support.Progress;
@@ -8,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.apiguardian.api.API;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.RemoteDockerImage;
 import org.testcontainers.utility.DockerImageName;
@@ -18,6 +21,7 @@ import org.testcontainers.utility.ImageNameSubstitutor;
  * image is pulled once through the host Docker (Testcontainers' {@code ImageNameSubstitutor} and registry mirrors
  * apply), saved with {@code docker save} into a tarball cached by image id, and side-loaded into k3s.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class K3sImages {
 
     private final Path cacheDir;

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.spi.BackendConfig;
 import io.github.vaultk8strust.spi.BackendConfigException;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * The k3s backend's images and cache.
@@ -18,6 +21,7 @@ import java.util.regex.Pattern;
  * @param cacheDir where saved images are kept
  * @param privileged whether the k3s container runs privileged (else: every capability but SYS_RESOURCE)
  */
+@API(status = INTERNAL, since = "0.1")
 public record K3sOptions(String k3sImage, String vaultImage, List<String> systemImages, Path cacheDir,
                          boolean privileged) {
 

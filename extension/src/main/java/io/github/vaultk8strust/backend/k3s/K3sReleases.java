@@ -1,9 +1,12 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.ConfigKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apiguardian.api.API;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -17,6 +20,7 @@ import org.testcontainers.utility.DockerImageName;
  * bundled Traefik chart) are disabled or unused. Source: k3s-io/k3s {@code scripts/airgap/image-list.txt} and the
  * release notes of each tag.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class K3sReleases {
 
     private K3sReleases() {

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.readiness.Readiness;
@@ -14,8 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /** Workload pods with projected service-account tokens; images other than Vault's are imported on demand. */
+@API(status = INTERNAL, since = "0.1")
 public final class K3sWorkloads {
 
     private final K3sCluster cluster;

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.k3s;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * The walkthrough's Kubernetes resources for Vault, built with fabric8 builders: ConfigMap {@code vault-config},
@@ -38,6 +41,7 @@ import java.util.Map;
  * image is side-loaded; {@code :latest} would otherwise force a pull), a 2 s readiness period (the default 10 s
  * would dominate start-up), and OpenBao images mount at {@code /openbao/...}, where their entrypoint looks.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class VaultManifests {
 
     /** Namespace of the Vault resources, the walkthrough's. */

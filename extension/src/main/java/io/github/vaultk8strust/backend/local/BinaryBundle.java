@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.support.Progress;
 import java.io.IOException;
@@ -10,11 +12,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 
 /**
  * The binaries half of an offline bundle ({@link io.github.vaultk8strust.tools.OfflineBundle}): the local backend's
  * servers, copied into {@code DIR/bin} in the cache's layout, and back into the cache on the offline machine.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BinaryBundle {
 
     private BinaryBundle() {

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Hold everything {@link ServerBinaries} may consult to find or obtain the server binaries.
@@ -27,6 +30,7 @@ import java.util.Optional;
  * @param goExecutable the {@code go} command to build with; when empty, {@code go} is looked up on
  *     {@code searchPath}
  */
+@API(status = INTERNAL, since = "0.1")
 public record BinarySources(
         Map<ServerBinary, Path> explicit,
         Optional<Path> kubebuilderAssets,

@@ -1,9 +1,12 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Describe where to download one server binary and how to check it.
@@ -16,6 +19,7 @@ import java.util.Optional;
  * @param entryInArchive the path of the binary inside the archive, or {@code null} when
  *     {@code archive} is the raw binary
  */
+@API(status = INTERNAL, since = "0.1")
 public record DownloadSpec(URI archive, URI checksums, String checksumEntry, String entryInArchive) {
 
     /**

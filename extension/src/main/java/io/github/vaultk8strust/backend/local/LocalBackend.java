@@ -1,12 +1,16 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
+import io.github.vaultk8strust.VaultPlacement;
 import io.github.vaultk8strust.spi.Cluster;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
+import io.github.vaultk8strust.spi.VaultVantage;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.PemKeys;
 import io.github.vaultk8strust.support.Progress;
@@ -32,12 +36,16 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apiguardian.api.API;
 
 /**
  * The local backend: real {@code etcd}, {@code kube-apiserver} and {@code vault} (or {@code bao}) processes on
  * 127.0.0.1 with free ports, in a private temporary directory that is deleted on close. There is no kubelet, so
  * no pod runs; discovery, TokenRequest, RBAC and Vault are all real.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class LocalBackend implements RunningBackend, Cluster, VaultServer {
 
     private final Path dir;
@@ -48,6 +56,9 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     private String vaultAddress;
     private String devRootToken;
     private ManagedProcess vaultProcess;
+    private LocalPlacement placement;
+    private ContainerVault containerVault;
+    private CompletableFuture<Void> containerStart;
 
     private LocalBackend(Path dir) {
         this.dir = dir;
@@ -58,7 +69,19 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
      * failure, everything started so far is stopped and the directory deleted before the exception propagates.
      */
     public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, Deadline deadline) {
+        return start(binaries, vaultMode, new LocalPlacement(VaultPlacement.PROCESS, "", "", true), deadline);
+    }
+
+    /**
+     * Start the servers with Vault where {@code placement} says: a process, or a container that reaches the API
+     * server across the Docker bridge (then the API server listens on the bridge gateway and the issuer is
+     * {@code https://<issuer host>:<port>}, a name the container resolves to the gateway and the serving certificate
+     * covers).
+     */
+    public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, LocalPlacement placement,
+                                     Deadline deadline) {
         LocalBackend backend = new LocalBackend(privateTempDir());
+        backend.placement = placement;
         ManagedProcess.deleteDirectoryAtExit(backend.dir);
         try {
             backend.startServers(binaries, vaultMode, deadline);
@@ -78,13 +101,30 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         int etcdPeer = freePort();
         int apiPort = freePort();
         int vaultPort = freePort();
-        apiServerUrl = "https://127.0.0.1:" + apiPort;
-        // The issuer is what Vault fetches discovery from, so it must be reachable from Vault and equal, byte for
-        // byte, to the issuer in the discovery document: no trailing slash.
-        issuer = apiServerUrl;
-        vaultAddress = "http://127.0.0.1:" + vaultPort;
-        pki = Pki.generate(dir, List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc",
+        // The issuer is what Vault fetches discovery from, so it must be reachable from Vault, by that name, with a
+        // certificate covering it, and equal, byte for byte, to the issuer in the discovery document: no trailing
+        // slash. A Vault process shares this host's loopback; a Vault container reaches the host by the issuer host
+        // name, which its /etc/hosts maps to the Docker bridge gateway, where the API server then listens.
+        String bindAddress = "127.0.0.1";
+        String issuerHost = bindAddress;
+        List<String> sans = new ArrayList<>(List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc",
                 "kubernetes.default.svc.cluster.local"));
+        if (placement.container()) {
+            bindAddress = ContainerDocker.bridgeGateway().getHostAddress();
+            issuerHost = placement.issuerHost();
+            sans.add(bindAddress);
+            if (placement.issuerHostInCert()) {
+                sans.add(issuerHost);
+            }
+            containerVault = ContainerVault.create(placement, mode);
+            // The container starts beside etcd and the API server; the trust flow waits for both.
+            ContainerVault starting = containerVault;
+            containerStart = CompletableFuture.runAsync(() -> starting.start(deadline.remaining()));
+        }
+        apiServerUrl = "https://" + bindAddress + ":" + apiPort;
+        issuer = "https://" + issuerHost + ":" + apiPort;
+        vaultAddress = "http://127.0.0.1:" + vaultPort;
+        pki = Pki.generate(dir, sans);
 
         String etcdUrl = "http://127.0.0.1:" + etcdClient;
         String peerUrl = "http://127.0.0.1:" + etcdPeer;
@@ -99,7 +139,9 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 "--unsafe-no-fsync=true",
                 "--log-level=warn"), Map.of());
 
-        vaultProcess = launchVault(binaries.get(ServerBinary.VAULT), mode, vaultPort);
+        if (containerVault == null) {
+            vaultProcess = launchVault(binaries.get(ServerBinary.VAULT), mode, vaultPort);
+        }
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         etcd.awaitReady(deadline, "answering GET /health", () -> {
@@ -109,8 +151,8 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
 
         ManagedProcess apiserver = launch("kube-apiserver", List.of(binaries.get(ServerBinary.KUBE_APISERVER).toString(),
                 "--etcd-servers=" + etcdUrl,
-                "--bind-address=127.0.0.1",
-                "--advertise-address=127.0.0.1",
+                "--bind-address=" + bindAddress,
+                "--advertise-address=" + bindAddress,
                 "--secure-port=" + apiPort,
                 "--tls-cert-file=" + pki.servingCert(),
                 "--tls-private-key-file=" + pki.servingKey(),
@@ -139,10 +181,26 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body().lines().filter(
                     l -> l.contains("failed")).toList();
         });
+        if (containerStart != null) {
+            awaitContainer(containerStart);
+            vaultAddress = containerVault.address();
+            return;
+        }
         vaultProcess.awaitReady(deadline, "answering GET /v1/sys/health", () -> {
             HttpResponse<String> r = get(http, vaultAddress + "/v1/sys/health?uninitcode=200&sealedcode=200&standbyok=true");
             return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body();
         });
+    }
+
+    private static void awaitContainer(CompletableFuture<Void> containerStart) {
+        try {
+            containerStart.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private ManagedProcess launchVault(Path binary, VaultMode mode, int port) {
@@ -192,7 +250,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new VaultK8sTrustException("interrupted", e);
         }
     }
 
@@ -268,7 +326,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
 
     @Override
     public VaultServer vault() {
-        return this;
+        return containerVault != null ? containerVault : this;
     }
 
     @Override
@@ -314,10 +372,32 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         return vaultProcess == null ? "    (not started)" : vaultProcess.logTail(30);
     }
 
+    /** Answer {@link VaultVantage} from where Vault runs: its container, or this host (the process's network). */
+    @Override
+    public <T> Optional<T> capability(Class<T> type) {
+        if (type == VaultVantage.class) {
+            return Optional.of(type.cast(containerVault != null ? containerVault
+                    : VaultVantage.thisJvm("a vault process on this host (it shares this JVM's network, so the probe "
+                            + "ran from this JVM)")));
+        }
+        return RunningBackend.super.capability(type);
+    }
+
     /** Stop the servers in reverse order of start and delete the directory. */
     @Override
     public void close() {
         RuntimeException failure = null;
+        if (containerVault != null) {
+            try {
+                if (containerStart != null) {
+                    // A start that failed elsewhere: let the container's own start finish before stopping it.
+                    containerStart.handle((ok, e) -> null).join();
+                }
+                containerVault.close();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
         // Signal all first, then wait: the servers shut down in parallel instead of one after another.
         processes.forEach(ManagedProcess::signalStop);
         for (int i = processes.size() - 1; i >= 0; i--) {

@@ -1,7 +1,10 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.spi.Availability;
 import io.github.vaultk8strust.spi.BackendConfig;
+import io.github.vaultk8strust.spi.BackendConfigException;
 import io.github.vaultk8strust.spi.BackendFeature;
 import io.github.vaultk8strust.spi.BackendProvider;
 import io.github.vaultk8strust.spi.BackendRequest;
@@ -12,15 +15,31 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apiguardian.api.API;
 
 /**
  * The local backend: real {@code etcd}, {@code kube-apiserver} and {@code vault} (or {@code bao}) processes on
- * 127.0.0.1. No Docker, no pods; AUTO's first choice when its binaries can be had.
+ * 127.0.0.1. No pods; AUTO's first choice when its binaries can be had. With {@code vaultk8s.vault.placement=container}
+ * Vault runs in a Docker container instead ({@link LocalPlacement}).
  */
+@API(status = INTERNAL, since = "0.1")
 public final class LocalBackendProvider implements BackendProvider {
 
     /** The name users select this backend by. */
     public static final String NAME = "local";
+
+    private final Supplier<ContainerDocker.Answer> docker;
+
+    /** The provider {@link java.util.ServiceLoader} creates. */
+    public LocalBackendProvider() {
+        this(ContainerDocker::ping);
+    }
+
+    /** A provider asking {@code docker} whether an engine answers (tests). */
+    LocalBackendProvider(Supplier<ContainerDocker.Answer> docker) {
+        this.docker = docker;
+    }
 
     @Override
     public String name() {
@@ -39,28 +58,53 @@ public final class LocalBackendProvider implements BackendProvider {
 
     @Override
     public Availability probe(BackendConfig config) {
+        LocalPlacement placement;
+        try {
+            placement = LocalPlacement.from(config);
+        } catch (BackendConfigException e) {
+            // AUTO passes over this backend (in-cluster asks for k3s); named explicitly, shape() fails with the reason.
+            return Availability.no("its Vault cannot run there: " + e.getMessage());
+        }
         LocalOptions options = LocalOptions.from(config);
         BinarySources sources = BinarySources.fromEnvironment(options.explicitBinaries(), options.cacheDir(),
                 options.download(), options.build());
-        return ServerBinaries.canObtain(EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER, ServerBinary.VAULT),
-                sources);
+        return ServerBinaries.canObtain(servers(placement), sources);
     }
 
     @Override
     public Map<String, String> shape(BackendConfig config) {
         LocalOptions options = LocalOptions.from(config);
-        Map<String, String> shape = new TreeMap<>();
-        options.explicitBinaries().forEach((binary, path) -> shape.put(binary.settingKey(), path.toString()));
+        LocalPlacement placement = LocalPlacement.from(config);
+        if (placement.container()) {
+            // Before anything starts: the container placement without an engine fails here, naming the alternatives.
+            ContainerDocker.requireEngine(docker.get());
+        }
+        Map<String, String> shape = new TreeMap<>(placement.shape());
+        options.explicitBinaries().forEach((binary, path) -> {
+            if (servers(placement).contains(binary)) {
+                shape.put(binary.settingKey(), path.toString());
+            }
+        });
         return shape;
     }
 
     @Override
     public PreparedBackend prepare(BackendRequest request) {
         LocalOptions options = LocalOptions.from(request.config());
+        LocalPlacement placement = LocalPlacement.from(request.config());
         BinarySources sources = BinarySources.fromEnvironment(options.explicitBinaries(), options.cacheDir(),
                 options.download(), options.build());
-        Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(
-                EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER, ServerBinary.VAULT), sources, Progress::say);
-        return deadline -> LocalBackend.start(binaries, request.vaultMode(), deadline);
+        Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(servers(placement), sources, Progress::say);
+        if (placement.container()) {
+            // Outside the start-up budget, like the binaries: the image is there, or pulled now.
+            ContainerDocker.ensureImage(ContainerVault.imageName(placement.image()));
+        }
+        return deadline -> LocalBackend.start(binaries, request.vaultMode(), placement, deadline);
+    }
+
+    /** The servers this backend runs as processes: Vault too, unless it runs in a container. */
+    private static Set<ServerBinary> servers(LocalPlacement placement) {
+        return placement.container() ? EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER)
+                : EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER, ServerBinary.VAULT);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.spi.BackendConfig;
 import io.github.vaultk8strust.spi.BackendConfigException;
@@ -7,11 +9,13 @@ import io.github.vaultk8strust.support.CacheDir;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Where the local backend finds its server binaries: explicit paths, the cache, and whether it may download or
  * build them.
  */
+@API(status = INTERNAL, since = "0.1")
 public record LocalOptions(Map<ServerBinary, Path> explicitBinaries, Path cacheDir, boolean download, boolean build) {
 
     public LocalOptions {

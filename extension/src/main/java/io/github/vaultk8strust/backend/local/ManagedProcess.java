@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.support.Deadline;
@@ -24,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -32,6 +35,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * watched so that a dying server fails at once with the tail of its log, and it is stopped on {@link #close()} or,
  * as a last resort, when the JVM exits.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ManagedProcess implements AutoCloseable {
 
     private static final Set<ManagedProcess> LIVE = ConcurrentHashMap.newKeySet();

@@ -1,10 +1,14 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.github.vaultk8strust.VaultK8sTrustException;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * Signal that one or more server binaries could not be found or obtained, or that a setting names
@@ -13,7 +17,8 @@ import java.util.Set;
  * <p>The message lists every place searched for each missing server and how to provide it;
  * {@link #searched()} gives the same findings in structured form.
  */
-public class MissingServerBinaryException extends RuntimeException {
+@API(status = INTERNAL, since = "0.1")
+public class MissingServerBinaryException extends VaultK8sTrustException {
 
     private static final long serialVersionUID = 1L;
 

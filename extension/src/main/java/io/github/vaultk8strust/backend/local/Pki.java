@@ -1,5 +1,8 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import io.github.vaultk8strust.VaultK8sTrustException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import org.apiguardian.api.API;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -42,6 +46,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * certificate, an administrator client certificate ({@code O=system:masters}) and the service-account signing key.
  * Private keys go only to files readable by the owner; they are never logged.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Pki {
 
     /** Files and PEMs of one environment's key material. */
@@ -60,7 +65,10 @@ public final class Pki {
     private Pki() {
     }
 
-    /** Generate all key material into {@code dir} (which should be private to the user). */
+    /**
+     * Generate all key material into {@code dir} (which should be private to the user). The serving certificate
+     * covers 127.0.0.1, localhost and {@code servingDnsNames} (IPv4 literals among them become IP SANs).
+     */
     public static Material generate(Path dir, List<String> servingDnsNames) {
         try {
             KeyPair caKeys = ec();
@@ -76,7 +84,10 @@ public final class Pki {
                 names[0] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
                 names[1] = new GeneralName(GeneralName.dNSName, "localhost");
                 for (int i = 0; i < servingDnsNames.size(); i++) {
-                    names[i + 2] = new GeneralName(GeneralName.dNSName, servingDnsNames.get(i));
+                    // An IP literal (the Docker bridge gateway, for Vault in a container) is an iPAddress SAN.
+                    String name = servingDnsNames.get(i);
+                    names[i + 2] = new GeneralName(name.matches("[0-9.]+") ? GeneralName.iPAddress
+                            : GeneralName.dNSName, name);
                 }
                 cert.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
                 cert.addExtension(Extension.keyUsage, true,
@@ -107,7 +118,7 @@ public final class Pki {
             return new Material(caPem, caCert, servingCert, servingKey, pem(admin), pkcs8(adminKeys.getPrivate()),
                     saKey, saPub);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
-            throw new IllegalStateException("Cannot generate the local cluster's certificates: " + e, e);
+            throw new VaultK8sTrustException("Cannot generate the local cluster's certificates: " + e, e);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.support.Progress;
 import java.io.BufferedInputStream;
@@ -62,6 +65,7 @@ import java.util.zip.ZipInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apiguardian.api.API;
 
 /**
  * Find or obtain the etcd, kube-apiserver and Vault binaries the local backend runs.
@@ -79,6 +83,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * Steps 4 to 6 run under an exclusive file lock per server, so parallel JVMs share one download or
  * build instead of racing. Progress on slow steps goes to the caller's {@code progress} consumer.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ServerBinaries {
 
     /** The most often a slow step reports progress. */
@@ -304,7 +309,7 @@ public final class ServerBinaries {
         } catch (ClosedByInterruptException e) {
             // Interrupted while blocked in FileChannel.lock(): a cancellation, not a cache problem.
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the lock on " + binary.id() + " "
+            throw new VaultK8sTrustException("Interrupted while waiting for the lock on " + binary.id() + " "
                     + binary.version() + " in " + target.getParent(), e);
         } catch (IOException e) {
             report.add("cache " + target.getParent() + ": unusable: " + describe(e)
@@ -312,7 +317,7 @@ public final class ServerBinaries {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for or producing " + binary.id()
+            throw new VaultK8sTrustException("Interrupted while waiting for or producing " + binary.id()
                     + " " + binary.version() + " in " + target.getParent(), e);
         }
     }

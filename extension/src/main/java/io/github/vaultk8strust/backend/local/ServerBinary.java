@@ -1,7 +1,10 @@
 package io.github.vaultk8strust.backend.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
 import io.github.vaultk8strust.ConfigKeys;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Name a server program that the local backend runs, with the version the library is pinned to.
@@ -9,6 +12,7 @@ import java.util.List;
  * <p>Each constant knows the executable names to look for (in order of preference), the setting
  * key that points at an explicit binary, and the environment variable that does the same.
  */
+@API(status = INTERNAL, since = "0.1")
 public enum ServerBinary {
     /** The etcd key-value store behind kube-apiserver. */
     ETCD("etcd", "v3.6.14", List.of("etcd")),

@@ -6,17 +6,17 @@ import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountJwt;
 import io.github.vaultk8strust.ServiceAccountSpec;
+import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultSession;
 import io.github.vaultk8strust.backend.local.BinarySources;
 import io.github.vaultk8strust.backend.local.LocalBackend;
+import io.github.vaultk8strust.backend.local.LocalOptions;
 import io.github.vaultk8strust.backend.local.ServerBinaries;
 import io.github.vaultk8strust.backend.local.ServerBinary;
-import io.github.vaultk8strust.core.DefaultTrustEnvironment;
 import io.github.vaultk8strust.core.Backends;
+import io.github.vaultk8strust.core.DefaultTrustEnvironment;
 import io.github.vaultk8strust.core.SettingsResolver;
 import io.github.vaultk8strust.core.TrustSettings;
-import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.backend.local.LocalOptions;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.junit.VaultLogin;
 import io.github.vaultk8strust.support.Deadline;
@@ -52,7 +52,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
  * Start-up benchmark of the local backend. Not a test: it asserts nothing about time, it measures and reports.
  *
  * <ul>
- *   <li>(a) bare servers: {@code LocalBackend.start(settings, deadline)} with the binaries already resolved, i.e.
+ *   <li>(a) bare servers: {@code LocalBackend.start(binaries, mode, deadline)} with the binaries already resolved, i.e.
  *       etcd, kube-apiserver and vault started until each answers its health check; then closed (close timed
  *       apart);</li>
  *   <li>(b) what a user pays: a fresh JUnit launcher ({@link EngineTestKit}) runs {@link FirstLoginFixture}, a
@@ -143,14 +143,14 @@ public final class TrustBenchmark {
 
         TrustSettings settings = new SettingsResolver(System::getenv, Backends.installed())
                 .resolve(TrustEnvironment.builder().backend(Backend.LOCAL).request());
-        // Resolve the binaries once, outside every timed part: (a) then starts the servers only.
+        // Resolve the binaries once, outside every timed part, and pin them as explicit settings: (a) then only
+        // checks three paths, "binaries already resolved".
         LocalOptions local = LocalOptions.from(settings.config());
         Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(
                 EnumSet.of(ServerBinary.ETCD, ServerBinary.KUBE_APISERVER, ServerBinary.VAULT),
                 BinarySources.fromEnvironment(local.explicitBinaries(), local.cacheDir(), local.download(),
                         local.build()),
                 line -> System.err.println("[benchmark] " + line));
-        Pinned pinned = new Pinned(binaries, settings);
         Map<String, String> versions = new LinkedHashMap<>();
         versions.put("etcd", version(binaries.get(ServerBinary.ETCD), "--version"));
         versions.put("kube-apiserver", version(binaries.get(ServerBinary.KUBE_APISERVER), "--version"));
@@ -159,7 +159,7 @@ public final class TrustBenchmark {
         List<ARun> a = new ArrayList<>();
         List<BRun> b = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
-            a.add(runA(pinned));
+            a.add(runA(binaries, settings));
             say("run %d/%d (a) bare servers: %d ms", i, runs, ms(a.get(a.size() - 1).startNanos()));
             b.add(runB(stderr));
             say("run %d/%d (b) @VaultK8sTrust to first login: %d ms", i, runs, ms(b.get(b.size() - 1).toLoginNanos()));
@@ -190,14 +190,9 @@ public final class TrustBenchmark {
 
     // (a) ---------------------------------------------------------------------------------------------------------
 
-    /** The binaries resolved once, and the settings (a) starts them with. */
-    record Pinned(Map<ServerBinary, Path> binaries, TrustSettings settings) {
-    }
-
-    private static ARun runA(Pinned pinned) {
+    private static ARun runA(Map<ServerBinary, Path> binaries, TrustSettings settings) {
         long t0 = System.nanoTime();
-        LocalBackend backend = LocalBackend.start(pinned.binaries(), pinned.settings().vaultMode(),
-                Deadline.in(pinned.settings().startupTimeout()));
+        LocalBackend backend = LocalBackend.start(binaries, settings.vaultMode(), Deadline.in(settings.startupTimeout()));
         long t1 = System.nanoTime();
         backend.close();
         long t2 = System.nanoTime();

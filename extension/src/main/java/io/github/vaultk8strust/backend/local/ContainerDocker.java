@@ -1,0 +1,130 @@
+package io.github.vaultk8strust.backend.local;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Network;
+import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.spi.BackendConfigException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.dockerclient.DockerClientProviderStrategy;
+import org.testcontainers.images.RemoteDockerImage;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * What the local backend's container placement asks of Docker: does an engine answer (cheaply, without
+ * Testcontainers' Ryuk or checks), where is the host gateway of its default bridge, and is the Vault image there.
+ */
+final class ContainerDocker {
+
+    private ContainerDocker() {
+    }
+
+    /** Whether an engine answers, and if not why. */
+    record Answer(boolean available, String reason) {
+    }
+
+    /** Ping the engine Testcontainers would use (DOCKER_HOST, ~/.testcontainers.properties, the default socket). */
+    static Answer ping() {
+        try (DockerClient client = rawClient()) {
+            client.pingCmd().exec();
+            return new Answer(true, "a Docker engine answers");
+        } catch (IllegalStateException e) {
+            // Testcontainers' own answer for "no strategy found an engine".
+            return new Answer(false, "no Docker engine answers (Testcontainers: " + messages(e) + ")");
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return new Answer(false, "the Docker engine does not answer a ping: " + messages(e));
+        }
+    }
+
+    /** Fail, before anything starts, when the container placement has no engine; name the alternatives. */
+    static void requireEngine(Answer answer) {
+        if (!answer.available()) {
+            throw new BackendConfigException("Vault placement container (" + ConfigKeys.VAULT_PLACEMENT_KEY
+                    + "=container, or vaultPlacement = VaultPlacement.CONTAINER) runs Vault in a Docker container, and "
+                    + answer.reason() + ". Start Docker or point DOCKER_HOST at one; or run Vault as a local process "
+                    + "instead: vaultPlacement = VaultPlacement.PROCESS (" + ConfigKeys.VAULT_PLACEMENT_KEY
+                    + "=process, the local backend's default); or Vault inside a cluster: backend = Backend.K3S with "
+                    + "VaultPlacement.IN_CLUSTER (needs Docker too).");
+        }
+    }
+
+    static DockerClient rawClient() {
+        return DockerClientProviderStrategy.getClientForConfig(DockerClientFactory.instance().getTransportConfig());
+    }
+
+    /**
+     * Return the gateway address of the engine's default bridge network: what {@code host-gateway} means in a
+     * container's hosts file, and so where the API server must listen for Vault in a container to reach it. It must be
+     * an address of this machine (a local engine).
+     */
+    static InetAddress bridgeGateway() {
+        try (DockerClient client = rawClient()) {
+            Network bridge = client.inspectNetworkCmd().withNetworkId("bridge").exec();
+            String gateway = Optional.ofNullable(bridge.getIpam()).map(Network.Ipam::getConfig).orElse(List.of())
+                    .stream().map(Network.Ipam.Config::getGateway).filter(g -> g != null && !g.isBlank()
+                            && !g.contains(":")).findFirst()
+                    .orElseThrow(() -> new VaultK8sTrustException("The Docker engine's default bridge network has no "
+                            + "IPv4 gateway; the container placement maps the issuer host to it (host-gateway)."));
+            InetAddress address = InetAddress.getByName(gateway);
+            if (NetworkInterface.getByInetAddress(address) == null) {
+                throw new VaultK8sTrustException("The Docker bridge gateway " + gateway + " is not an address of this "
+                        + "machine: the Docker engine runs elsewhere (a remote DOCKER_HOST, a VM). The local backend's "
+                        + "container placement needs a local engine, so that Vault in the container reaches the API "
+                        + "server on this host; use " + ConfigKeys.VAULT_PLACEMENT_KEY + "=process, or the k3s backend.");
+            }
+            return address;
+        } catch (NotFoundException e) {
+            throw new VaultK8sTrustException("The Docker engine has no default \"bridge\" network (started with "
+                    + "--bridge=none?); the container placement needs it to reach this host.", e);
+        } catch (UnknownHostException | SocketException e) {
+            throw new VaultK8sTrustException("Cannot use the Docker bridge gateway: " + e, e);
+        } catch (IOException e) {
+            throw new VaultK8sTrustException("Cannot ask the Docker engine for its bridge network: " + e, e);
+        }
+    }
+
+    /** Make sure the image is there, pulling it (Testcontainers' substitution and auth apply) if not. */
+    static void ensureImage(DockerImageName image) {
+        try (DockerClient client = rawClient()) {
+            client.inspectImageCmd(image.asCanonicalNameString()).exec();
+            return;
+        } catch (NotFoundException e) {
+            // pull below
+        } catch (IOException e) {
+            throw new VaultK8sTrustException("Cannot ask the Docker engine for image " + image + ": " + e, e);
+        }
+        try {
+            new RemoteDockerImage(image).get(5, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new VaultK8sTrustException("The Vault image " + image.asCanonicalNameString() + " is not in the "
+                    + "Docker engine and could not be pulled (" + messages(e) + "). Pull or load it (docker pull "
+                    + image.asCanonicalNameString() + ", or docker load -i on a machine without a registry), or name "
+                    + "another with " + ConfigKeys.VAULT_CONTAINER_IMAGE_KEY + ".", e);
+        }
+    }
+
+    static String messages(Throwable e) {
+        Set<String> parts = new LinkedHashSet<>();
+        for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
+            parts.add(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip());
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return String.join("; caused by: ", parts);
+    }
+}

@@ -1,0 +1,16 @@
+package io.github.vaultk8strust.it;
+
+import io.github.vaultk8strust.VaultPlacement;
+import io.github.vaultk8strust.junit.VaultK8sTrust;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+/**
+ * Vault in a container beside the local backend's API server, INIT mode: a real server (file storage) in the
+ * container, initialised (5 shares, threshold 3) and unsealed by the trust flow.
+ */
+// @EnabledIf is not inherited: each concrete class carries the gate.
+@EnabledIf(value = "io.github.vaultk8strust.it.VaultStandinImage#dockerAnswers",
+        disabledReason = "no Docker engine answers (DockerProbe); .ci/run starts one")
+@VaultK8sTrust(vaultPlacement = VaultPlacement.CONTAINER)
+class ContainerPlacementInitTest extends ContainerPlacementWalkthrough {
+}
