@@ -118,8 +118,10 @@ final class Injectables {
         RoleSpec role = environment.settings().role(login.role()).orElseThrow(() -> new ParameterResolutionException(
                 target.description() + ": @VaultLogin(role = \"" + login.role() + "\") names no configured role; "
                         + "configured roles: " + environment.roles() + ". Declare it with @VaultK8sTrust(roles = "
-                        + "@JwtRole(name = \"" + login.role() + "\", ...)) (or kubernetesRoles = @KubernetesRole(...)) "
-                        + "or fix the name."));
+                        + "@JwtRole(name = \"" + login.role() + "\", ...))"
+                        + (environment.authMethods().contains(io.github.vaultk8strust.AuthMethod.KUBERNETES)
+                        ? " or kubernetesRoles = @KubernetesRole(name = \"" + login.role() + "\", ...)" : "")
+                        + " or fix the name."));
         Optional<ServiceAccountSpec> bound = role.boundServiceAccount();
         String namespace = !login.namespace().isEmpty() ? login.namespace()
                 : bound.map(ServiceAccountSpec::namespace).orElse(null);
