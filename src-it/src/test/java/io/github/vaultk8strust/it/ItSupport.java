@@ -85,6 +85,28 @@ final class ItSupport {
     }
 
     /** Return whether the process with this id still runs. */
+    /**
+     * Return whether real k3s can start here: a Docker engine answers, and either a registry resolves or the default
+     * k3s image is already in the engine (pre-pulled or loaded from an offline bundle). A stand-in never counts.
+     */
+    static boolean k3sCanRun() {
+        if (!io.github.vaultk8strust.backend.k3s.K3sBackend.dockerAvailable()) {
+            return false;
+        }
+        try {
+            java.net.InetAddress.getByName("registry-1.docker.io");
+            return true;
+        } catch (java.net.UnknownHostException offline) {
+            try (com.github.dockerjava.api.DockerClient docker =
+                         io.github.vaultk8strust.backend.k3s.DockerProbe.rawClient()) {
+                docker.inspectImageCmd(io.github.vaultk8strust.ConfigKeys.DEFAULT_K3S_IMAGE).exec();
+                return true;
+            } catch (Exception notThere) {
+                return false;
+            }
+        }
+    }
+
     static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
