@@ -89,6 +89,20 @@ public final class ConfigKeys {
      * hosts that refuse privileged containers ("unable to apply caps").
      */
     public static final String K3S_PRIVILEGED_KEY = "vaultk8s.k3s.privileged";
+    /**
+     * Configuration key for {@code authMethods}: the Vault auth methods to enable, comma separated: {@code jwt}
+     * (default, the walkthrough), {@code kubernetes}, or {@code jwt,kubernetes}.
+     */
+    public static final String AUTH_METHODS_KEY = "vaultk8s.auth.methods";
+    /** Configuration key for {@code kubernetesAuthPath}: where the {@code kubernetes} auth method is enabled. */
+    public static final String KUBERNETES_AUTH_PATH_KEY = "vaultk8s.auth.kubernetes.path";
+    /** The default of {@link #KUBERNETES_AUTH_PATH_KEY}. */
+    public static final String DEFAULT_KUBERNETES_AUTH_PATH = "kubernetes";
+    /**
+     * Configuration key for {@code tokenReviewer}: who calls TokenReview for the {@code kubernetes} auth method,
+     * {@code reviewer-service-account} (default) or {@code client-token} ({@link TokenReviewer}).
+     */
+    public static final String TOKEN_REVIEWER_KEY = "vaultk8s.auth.kubernetes.token-reviewer";
     /** The default k3s image. */
     public static final String DEFAULT_K3S_IMAGE = "rancher/k3s:v1.34.1-k3s1";
     /** The default Vault image of the k3s backend, the walkthrough's. */

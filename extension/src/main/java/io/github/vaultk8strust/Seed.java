@@ -12,6 +12,12 @@ public final class Seed {
 
     /** The seed's role name, also the default {@code defaultRole}. */
     public static final String ROLE = "k8s-dev";
+    /**
+     * The seed's role of the {@code kubernetes} auth method when both methods are enabled (role names are unique
+     * across methods): the same service account, audience and policy as {@link #ROLE}. When {@code kubernetes} is
+     * the only method, the seed's kubernetes role is called {@link #ROLE}.
+     */
+    public static final String KUBERNETES_ROLE = "k8s-dev-kubernetes";
     /** The seed's policy name. */
     public static final String POLICY = "k8s-dev-writer";
     /** The seed's service account name (in namespace {@code default}). */

@@ -51,15 +51,41 @@ public interface TrustEnvironment {
     /** Return the {@code jwt} auth method's mount path, e.g. {@code jwt}. */
     String authPath();
 
-    /** Return the names of the configured JWT roles. */
+    /** Return the enabled auth methods ({@code jwt} alone unless asked otherwise). */
+    Set<AuthMethod> authMethods();
+
+    /** Return the {@code kubernetes} auth method's mount path, e.g. {@code kubernetes} (also when it is not enabled). */
+    String kubernetesAuthPath();
+
+    /** Return the mount path of an auth method: {@link #authPath()} or {@link #kubernetesAuthPath()}. */
+    default String authPath(AuthMethod method) {
+        return method == AuthMethod.KUBERNETES ? kubernetesAuthPath() : authPath();
+    }
+
+    /** Return the names of the configured roles of every enabled auth method (names are unique across methods). */
     Set<String> roles();
 
     /**
-     * Return the configured role with this name, as it was written to Vault.
+     * Return the auth method a role belongs to.
      *
      * @throws IllegalArgumentException when no role has this name (the message lists the configured roles)
      */
+    AuthMethod authMethod(String role);
+
+    /**
+     * Return the configured {@code jwt} role with this name, as it was written to Vault.
+     *
+     * @throws IllegalArgumentException when no jwt role has this name (the message lists the configured roles, and
+     *                                  says so when the name is a kubernetes role)
+     */
     RoleSpec role(String name);
+
+    /**
+     * Return the configured {@code kubernetes} role with this name, as it was written to Vault.
+     *
+     * @throws IllegalArgumentException when no kubernetes role has this name
+     */
+    KubernetesRoleSpec kubernetesRole(String name);
 
     /**
      * Return the private key the cluster signs service-account tokens with, when the backend can hand it out (the
@@ -84,19 +110,50 @@ public interface TrustEnvironment {
     ServiceAccountJwt mintToken(String namespace, String serviceAccount, String audience, long expirationSeconds);
 
     /**
-     * Log in through {@code auth/<authPath>/login} ({@code vault write auth/jwt/login role=<role> jwt=<token>}).
+     * Mint a token for several audiences, e.g. the role's and the API server's (the issuer, unless the API server
+     * runs with other {@code --api-audiences}) for the {@code kubernetes} auth method in
+     * {@link TokenReviewer#CLIENT_TOKEN} mode, where Vault calls TokenReview with the login token itself.
+     */
+    ServiceAccountJwt mintToken(String namespace, String serviceAccount, java.util.List<String> audiences,
+                                long expirationSeconds);
+
+    /**
+     * Log in through the login path of the role's auth method: {@code auth/<authPath>/login} for a jwt role
+     * ({@code vault write auth/jwt/login role=<role> jwt=<token>}), {@code auth/<kubernetesAuthPath>/login} for a
+     * kubernetes role.
      *
-     * @throws VaultLoginException when Vault rejects the token, with Vault's reasons
+     * @throws VaultLoginException when Vault rejects the token, with Vault's reasons and, for {@code kubernetes}, the
+     *                             API server's TokenReview verdict on the token
      */
     VaultSession login(String role, String jwt);
 
     /**
-     * Log in with a fresh token for the service account and audience the role binds.
+     * Log in at the given auth method's login path with any role name, also one this environment did not declare
+     * (e.g. a role written through {@link #root()} by the test itself); rejections are explained as for
+     * {@link #login(String, String)}.
+     *
+     * @throws VaultLoginException when Vault rejects the token
+     */
+    VaultSession login(AuthMethod method, String role, String jwt);
+
+    /**
+     * Log in with a fresh token for the service account and audience the role binds (for a kubernetes role: its
+     * first name and namespace without globs, and its audience, or {@code vault-dev} when it sets none).
      *
      * @throws VaultLoginException when Vault rejects the token
      * @throws IllegalArgumentException when the role is unknown or binds no service account
      */
     VaultSession login(String role);
+
+    /**
+     * Write a service-account token to a file and keep it fresh like the kubelet does for a projected token volume
+     * (rewritten atomically before 80 % of its lifetime), for application code that reads a token path. The caller
+     * closes the handle; the environment closes any left open when it stops.
+     *
+     * @throws VaultK8sTrustException when the file cannot be written (the message names the path) or the
+     *                                TokenRequest is refused
+     */
+    ProjectedTokenFile projectToken(TokenFileSpec spec);
 
     /**
      * Start a pod inside the cluster that runs under a service account with a projected token, and wait until it

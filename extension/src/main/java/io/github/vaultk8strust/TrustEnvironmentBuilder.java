@@ -47,6 +47,10 @@ public final class TrustEnvironmentBuilder {
     private final List<String> namespaces = new ArrayList<>();
     private final Map<String, String> settings = new LinkedHashMap<>();
     private boolean needsPods;
+    private final java.util.Set<AuthMethod> authMethods = java.util.EnumSet.noneOf(AuthMethod.class);
+    private String kubernetesAuthPath;
+    private TokenReviewer tokenReviewer;
+    private final List<KubernetesRoleSpec> kubernetesRoles = new ArrayList<>();
     private Function<String, Optional<String>> configuration = key -> Optional.ofNullable(System.getProperty(key));
 
     TrustEnvironmentBuilder() {
@@ -99,6 +103,43 @@ public final class TrustEnvironmentBuilder {
     /** Set the path the {@code jwt} auth method is enabled at; default {@code jwt}. */
     public TrustEnvironmentBuilder authPath(String path) {
         this.authPath = Objects.requireNonNull(path, "path");
+        return this;
+    }
+
+    /**
+     * Choose the auth methods to enable: {@link AuthMethod#JWT} (default, the walkthrough),
+     * {@link AuthMethod#KUBERNETES}, or both; default: {@link ConfigKeys#AUTH_METHODS_KEY}, then {@code jwt}.
+     */
+    public TrustEnvironmentBuilder authMethods(AuthMethod... methods) {
+        authMethods.clear();
+        for (AuthMethod method : methods) {
+            authMethods.add(Objects.requireNonNull(method, "method"));
+        }
+        return this;
+    }
+
+    /** Set the path the {@code kubernetes} auth method is enabled at; default {@code kubernetes}. */
+    public TrustEnvironmentBuilder kubernetesAuthPath(String path) {
+        this.kubernetesAuthPath = Objects.requireNonNull(path, "path");
+        return this;
+    }
+
+    /**
+     * Choose who calls TokenReview for the {@code kubernetes} auth method; default:
+     * {@link ConfigKeys#TOKEN_REVIEWER_KEY}, then {@link TokenReviewer#REVIEWER_SERVICE_ACCOUNT}.
+     */
+    public TrustEnvironmentBuilder tokenReviewer(TokenReviewer reviewer) {
+        this.tokenReviewer = Objects.requireNonNull(reviewer, "reviewer") == TokenReviewer.DEFAULT ? null : reviewer;
+        return this;
+    }
+
+    /**
+     * Add a role of the {@code kubernetes} auth method, e.g.
+     * {@code KubernetesRoleSpec.builder("reader").boundServiceAccount("apps", "reader").policies("reader").build()};
+     * enable the method with {@link #authMethods(AuthMethod...)}.
+     */
+    public TrustEnvironmentBuilder kubernetesRole(KubernetesRoleSpec role) {
+        kubernetesRoles.add(Objects.requireNonNull(role, "role"));
         return this;
     }
 
@@ -188,7 +229,8 @@ public final class TrustEnvironmentBuilder {
     /** Return the request this builder describes (nothing is validated or started). */
     public TrustRequest request() {
         return new TrustRequest(ORIGIN, backend, vaultMode, startupTimeout, seedScenario, kvPath, authPath,
-                defaultRole, roles, policies, serviceAccounts, namespaces, settings, needsPods, configuration);
+                defaultRole, roles, policies, serviceAccounts, namespaces, settings, needsPods, configuration, authMethods,
+                kubernetesAuthPath, tokenReviewer, kubernetesRoles);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.apiguardian.api.API;
 
@@ -32,15 +33,38 @@ import org.apiguardian.api.API;
  * @param needsPods whether the tests need a backend that runs pods (then AUTO picks one)
  * @param configuration where configuration keys are looked up after {@code settings}: JUnit configuration parameters
  *                      for the annotation, system properties for the builder; environment variables come after it
+ * @param authMethods the auth methods to enable, or empty for the configuration's ({@link ConfigKeys#AUTH_METHODS_KEY}),
+ *                    then {@code jwt} alone
+ * @param kubernetesAuthPath the {@code kubernetes} auth method's mount path, or {@code null} for the configuration's,
+ *                           then {@code kubernetes}
+ * @param tokenReviewer who calls TokenReview for {@code kubernetes}, or {@code null} for the configuration's, then
+ *                      {@link TokenReviewer#REVIEWER_SERVICE_ACCOUNT}
+ * @param kubernetesRoles roles of the {@code kubernetes} auth method to add
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record TrustRequest(String origin, Backend backend, VaultMode vaultMode, String startupTimeout,
                            boolean seedScenario, String kvPath, String authPath, String defaultRole,
                            List<RoleSpec> roles, List<PolicySpec> policies, List<ServiceAccountSpec> serviceAccounts,
                            List<String> namespaces, Map<String, String> settings, boolean needsPods,
-                           Function<String, Optional<String>> configuration) {
+                           Function<String, Optional<String>> configuration, Set<AuthMethod> authMethods,
+                           String kubernetesAuthPath, TokenReviewer tokenReviewer,
+                           List<KubernetesRoleSpec> kubernetesRoles) {
+
+    /** A request for the {@code jwt} auth method only, as before the {@code kubernetes} auth method existed. */
+    public TrustRequest(String origin, Backend backend, VaultMode vaultMode, String startupTimeout,
+                        boolean seedScenario, String kvPath, String authPath, String defaultRole,
+                        List<RoleSpec> roles, List<PolicySpec> policies, List<ServiceAccountSpec> serviceAccounts,
+                        List<String> namespaces, Map<String, String> settings, boolean needsPods,
+                        Function<String, Optional<String>> configuration) {
+        this(origin, backend, vaultMode, startupTimeout, seedScenario, kvPath, authPath, defaultRole, roles, policies,
+                serviceAccounts, namespaces, settings, needsPods, configuration, Set.of(), null, null, List.of());
+    }
 
     public TrustRequest {
+        authMethods = authMethods == null || authMethods.isEmpty() ? Set.of()
+                : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(authMethods));
+        tokenReviewer = tokenReviewer == TokenReviewer.DEFAULT ? null : tokenReviewer;
+        kubernetesRoles = List.copyOf(kubernetesRoles);
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(kvPath, "kvPath");
         Objects.requireNonNull(authPath, "authPath");

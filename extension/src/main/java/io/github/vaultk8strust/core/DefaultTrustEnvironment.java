@@ -7,7 +7,11 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.KubernetesRoleSpec;
+import io.github.vaultk8strust.ProjectedTokenFile;
+import io.github.vaultk8strust.TokenFileSpec;
 import io.github.vaultk8strust.ClosableTrustEnvironment;
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.RoleSpec;
@@ -59,6 +63,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     /** A local Vault answers a login in milliseconds; a stopped one must not hang the test for long. */
     static final int LOGIN_READ_TIMEOUT_SECONDS = 10;
     static final int DIAGNOSTIC_READ_TIMEOUT_SECONDS = 3;
+    private final TokenFiles tokenFiles;
 
     private DefaultTrustEnvironment(TrustSettings settings, RunningBackend backend, KubernetesClient kube,
                                     TrustSetup.Result setup) {
@@ -70,6 +75,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         this.anonymous = VaultApi.quickClient(backend.vault().address(), null, LOGIN_READ_TIMEOUT_SECONDS);
         this.diagnostics = VaultApi.quickClient(backend.vault().address(), setup.rootToken(),
                 DIAGNOSTIC_READ_TIMEOUT_SECONDS);
+        this.tokenFiles = new TokenFiles(kube, this::mintToken);
     }
 
     /**
@@ -190,6 +196,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     public Set<String> roles() {
         Set<String> names = new LinkedHashSet<>();
         settings.roles().forEach(r -> names.add(r.name()));
+        settings.kubernetesRoles().forEach(r -> names.add(r.name()));
         return names;
     }
 
@@ -221,6 +228,12 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     @Override
     public ServiceAccountJwt mintToken(String namespace, String serviceAccount, String audience,
                                        long expirationSeconds) {
+        return mintToken(namespace, serviceAccount, List.of(audience), expirationSeconds);
+    }
+
+    @Override
+    public ServiceAccountJwt mintToken(String namespace, String serviceAccount, List<String> audience,
+                                       long expirationSeconds) {
         requireUsable();
         TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences(audience)
                 .withExpirationSeconds(expirationSeconds).endSpec().build();
@@ -242,11 +255,16 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
 
     @Override
     public VaultSession login(String role, String jwt) {
+        return login(loginMethod(role), role, jwt);
+    }
+
+    @Override
+    public VaultSession login(AuthMethod method, String role, String jwt) {
         requireUsable();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("role", role);
         body.put("jwt", jwt);
-        String path = "auth/" + settings.authPath() + "/login";
+        String path = "auth/" + authPath(method) + "/login";
         VaultApi.Answer answer = VaultApi.write(anonymous, path, body);
         if (!answer.ok()) {
             Optional<String> unavailable = vaultUnavailable(answer);
@@ -254,7 +272,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
                 // Not a rejection: comparing the token with the role would only invent mismatches.
                 throw new VaultLoginException(unavailable.get(), role, answer.status(), answer.errors(), null);
             }
-            throw loginRejected(role, jwt, path, answer);
+            throw method == AuthMethod.KUBERNETES ? KubernetesLoginDiagnostics.rejected(root.api(), kube, settings,
+                    role, jwt, path, answer) : loginRejected(role, jwt, path, answer);
         }
         List<String> policies = new ArrayList<>();
         answer.body().path("auth").path("policies").forEach(p -> policies.add(p.asText()));
@@ -265,8 +284,22 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         return new DefaultVaultSession(vaultAddress(), token, role, policies);
     }
 
+    /** The method a login with this role goes to: the role's, or for an unknown role the first enabled (Vault says why). */
+    private AuthMethod loginMethod(String role) {
+        return settings.authMethod(role).orElse(settings.enabled(AuthMethod.JWT) ? AuthMethod.JWT
+                : AuthMethod.KUBERNETES);
+    }
+
     @Override
     public VaultSession login(String role) {
+        if (settings.kubernetesRole(role).isPresent()) {
+            KubernetesRoleSpec spec = settings.kubernetesRole(role).orElseThrow();
+            ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
+                    "Kubernetes role \"" + role + "\" binds only globs (names " + spec.boundServiceAccountNames()
+                            + ", namespaces " + spec.boundServiceAccountNamespaces() + "), so no service account is "
+                            + "implied; mint a token yourself and call login(role, jwt)."));
+            return login(role, mintToken(sa.namespace(), sa.name(), loginAudiences(spec), 3600).raw());
+        }
         RoleSpec spec = requireRole(role, "login(\"" + role + "\")");
         ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
                 "Role \"" + role + "\" binds subject \"" + spec.boundSubject() + "\", which names no service account; "
@@ -276,7 +309,52 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
 
     @Override
     public RoleSpec role(String name) {
+        if (settings.role(name).isEmpty() && settings.kubernetesRole(name).isPresent()) {
+            throw new IllegalArgumentException("role(\"" + name + "\"): \"" + name + "\" is a role of the kubernetes "
+                    + "auth method; use kubernetesRole(\"" + name + "\") (authMethod(name) tells which)");
+        }
         return requireRole(name, "role(\"" + name + "\")");
+    }
+
+    @Override
+    public KubernetesRoleSpec kubernetesRole(String name) {
+        return settings.kubernetesRole(name).orElseThrow(() -> new IllegalArgumentException("kubernetesRole(\"" + name
+                + "\"): no kubernetes role \"" + name + "\"; kubernetes roles: " + settings.kubernetesRoles().stream()
+                .map(KubernetesRoleSpec::name).toList() + (settings.role(name).isPresent() ? "; \"" + name
+                + "\" is a jwt role, see role(name)" : "") + ". Declare it with @VaultK8sTrust(kubernetesRoles = "
+                + "@KubernetesRole(name = \"" + name + "\", ...))."));
+    }
+
+    @Override
+    public AuthMethod authMethod(String role) {
+        return settings.authMethod(role).orElseThrow(() -> new IllegalArgumentException("authMethod(\"" + role
+                + "\"): unknown role \"" + role + "\"; configured roles: " + roles()));
+    }
+
+    @Override
+    public Set<AuthMethod> authMethods() {
+        return settings.authMethods();
+    }
+
+    @Override
+    public String kubernetesAuthPath() {
+        return settings.kubernetesAuthPath();
+    }
+
+    /**
+     * The audiences a login with a kubernetes role mints its token for: the role's (or the seed's when it sets none),
+     * plus, in client-token mode, the API server's (the issuer): Vault then calls TokenReview with the login token
+     * itself, and the API server only accepts a credential meant for it.
+     */
+    public List<String> loginAudiences(KubernetesRoleSpec role) {
+        String audience = role.audience().isEmpty() ? io.github.vaultk8strust.Seed.AUDIENCE : role.audience();
+        return settings.tokenReviewer() == io.github.vaultk8strust.TokenReviewer.CLIENT_TOKEN
+                ? List.of(audience, issuer()) : List.of(audience);
+    }
+
+    @Override
+    public ProjectedTokenFile projectToken(TokenFileSpec spec) {
+        return tokenFiles.project(spec);
     }
 
     @Override
@@ -341,7 +419,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     /** Stop everything; idempotent. */
     @Override
     public void close() {
-        Closer.closeAll(null, kube, backend);
+        Closer.closeAll(null, tokenFiles, kube, backend);
     }
 
     @Override

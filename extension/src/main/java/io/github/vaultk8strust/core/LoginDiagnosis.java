@@ -207,7 +207,7 @@ public final class LoginDiagnosis {
         return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(value).matches();
     }
 
-    private static String describe(JWT jwt, JWTClaimsSet claims) {
+    static String describe(JWT jwt, JWTClaimsSet claims) {
         Map<String, Object> shown = new LinkedHashMap<>();
         shown.put("sub", claims.getSubject());
         shown.put("aud", claims.getAudience());

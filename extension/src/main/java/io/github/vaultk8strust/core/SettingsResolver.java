@@ -2,12 +2,15 @@ package io.github.vaultk8strust.core;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.Seed;
 import io.github.vaultk8strust.ServiceAccountSpec;
+import io.github.vaultk8strust.TokenReviewer;
 import io.github.vaultk8strust.TrustRequest;
 import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
 import io.github.vaultk8strust.VaultMode;
@@ -98,38 +101,90 @@ public final class SettingsResolver {
         if (kvPath.equals(authPath)) {
             throw misuse("kvPath and authPath are both \"" + kvPath + "\"; give them different paths");
         }
+        Set<AuthMethod> authMethods = !annotation.authMethods().isEmpty() ? annotation.authMethods()
+                : setting(ConfigKeys.AUTH_METHODS_KEY).map(SettingsResolver::authMethods)
+                        .orElse(Set.of(AuthMethod.JWT));
+        boolean jwt = authMethods.contains(AuthMethod.JWT);
+        boolean kubernetes = authMethods.contains(AuthMethod.KUBERNETES);
+        String kubernetesAuthPath = annotation.kubernetesAuthPath() != null
+                ? mountPath("kubernetesAuthPath", annotation.kubernetesAuthPath(), List.of("token"))
+                : setting(ConfigKeys.KUBERNETES_AUTH_PATH_KEY)
+                        .map(v -> mountPath(ConfigKeys.KUBERNETES_AUTH_PATH_KEY, v, List.of("token")))
+                        .orElse(ConfigKeys.DEFAULT_KUBERNETES_AUTH_PATH);
+        if (jwt && kubernetes && authPath.equals(kubernetesAuthPath)) {
+            throw misuse("authPath (jwt) and kubernetesAuthPath (kubernetes) are both \"" + authPath + "\"; Vault "
+                    + "enables one auth method per path: give each its own, e.g. authPath = \"jwt\", "
+                    + "kubernetesAuthPath = \"kubernetes\"");
+        }
+        TokenReviewer tokenReviewer = annotation.tokenReviewer() != null ? annotation.tokenReviewer()
+                : setting(ConfigKeys.TOKEN_REVIEWER_KEY).map(SettingsResolver::tokenReviewer)
+                        .orElse(TokenReviewer.REVIEWER_SERVICE_ACCOUNT);
 
         List<PolicySpec> policies = new ArrayList<>();
         List<RoleSpec> roles = new ArrayList<>();
+        List<KubernetesRoleSpec> kubernetesRoles = new ArrayList<>();
         if (annotation.seedScenario()) {
             policies.add(new PolicySpec(Seed.POLICY, Seed.POLICY_HCL.replace("kvv2/", kvPath + "/"),
                     "the seed scenario"));
-            roles.add(new RoleSpec(Seed.ROLE, "system:serviceaccount:" + Seed.NAMESPACE + ":" + Seed.SERVICE_ACCOUNT,
-                    List.of(Seed.AUDIENCE), "sub", List.of(Seed.POLICY), "1h"));
+            if (jwt) {
+                roles.add(new RoleSpec(Seed.ROLE, "system:serviceaccount:" + Seed.NAMESPACE + ":"
+                        + Seed.SERVICE_ACCOUNT, List.of(Seed.AUDIENCE), "sub", List.of(Seed.POLICY), "1h"));
+            }
+            if (kubernetes) {
+                kubernetesRoles.add(KubernetesRoleSpec.builder(jwt ? Seed.KUBERNETES_ROLE : Seed.ROLE)
+                        .boundServiceAccount(Seed.NAMESPACE, Seed.SERVICE_ACCOUNT).audience(Seed.AUDIENCE)
+                        .policies(Seed.POLICY).build());
+            }
         }
         for (PolicySpec policy : annotation.policies()) {
             policies.add(policy(policy));
         }
+        if (!jwt && !annotation.roles().isEmpty()) {
+            throw misuse("roles: " + annotation.roles().size() + " @JwtRole given, but the jwt auth method is not "
+                    + "enabled (authMethods = " + authMethods + "); add AuthMethod.JWT to authMethods or declare them "
+                    + "as @KubernetesRole");
+        }
+        if (!kubernetes && !annotation.kubernetesRoles().isEmpty()) {
+            throw misuse("kubernetesRoles: " + annotation.kubernetesRoles().size() + " @KubernetesRole given, but the "
+                    + "kubernetes auth method is not enabled (authMethods = " + authMethods + "); use authMethods = "
+                    + "{JWT, KUBERNETES} or {KUBERNETES}");
+        }
         for (RoleSpec role : annotation.roles()) {
             roles.add(role(role));
+        }
+        for (KubernetesRoleSpec role : annotation.kubernetesRoles()) {
+            kubernetesRoles.add(kubernetesRole(role));
         }
         rejectDuplicates("policies", "@VaultPolicy", policies.stream().map(PolicySpec::name).toList(),
                 annotation.seedScenario());
         rejectDuplicates("roles", "@JwtRole", roles.stream().map(RoleSpec::name).toList(), annotation.seedScenario());
+        rejectDuplicates("kubernetesRoles", "@KubernetesRole",
+                kubernetesRoles.stream().map(KubernetesRoleSpec::name).toList(), annotation.seedScenario());
+        Set<String> jwtNames = roles.stream().map(RoleSpec::name).collect(Collectors.toSet());
+        for (KubernetesRoleSpec role : kubernetesRoles) {
+            if (jwtNames.contains(role.name())) {
+                throw misuse("@KubernetesRole(name = \"" + role.name() + "\") has the name of a @JwtRole; role names "
+                        + "must be unique across auth methods, because a login by role name (@VaultLogin, login(role), "
+                        + "the policy matrix) picks the method from the role. Rename one of them.");
+            }
+        }
 
         Set<String> policyNames = policies.stream().map(PolicySpec::name).collect(Collectors.toSet());
-        for (RoleSpec role : roles) {
-            for (String p : role.policies()) {
+        Map<String, List<String>> rolePolicies = new LinkedHashMap<>();
+        roles.forEach(r -> rolePolicies.put("@JwtRole(name = \"" + r.name() + "\"", r.policies()));
+        kubernetesRoles.forEach(r -> rolePolicies.put("@KubernetesRole(name = \"" + r.name() + "\"", r.policies()));
+        rolePolicies.forEach((where, names) -> {
+            for (String p : names) {
                 if (!p.equals("default") && !policyNames.contains(p)) {
-                    throw misuse("@JwtRole(name = \"" + role.name() + "\", policies = \"" + p + "\"): no policy named \""
+                    throw misuse(where + ", policies = \"" + p + "\"): no policy named \""
                             + p + "\" is declared; declared policies: " + sorted(policyNames)
                             + " (plus Vault's built-in \"default\"). Add @VaultPolicy(name = \"" + p + "\", ...) to policies.");
                 }
             }
-        }
+        });
 
         String defaultRole = annotation.defaultRole();
-        if (!defaultRole.isEmpty() && roles.stream().noneMatch(r -> r.name().equals(defaultRole))) {
+        if (jwt && !defaultRole.isEmpty() && roles.stream().noneMatch(r -> r.name().equals(defaultRole))) {
             throw misuse("defaultRole = \"" + defaultRole + "\" names no configured role; configured roles: "
                     + sorted(roles.stream().map(RoleSpec::name).collect(Collectors.toSet()))
                     + ". Name one of them, or use defaultRole = \"\" for none.");
@@ -137,6 +192,7 @@ public final class SettingsResolver {
 
         Set<ServiceAccountSpec> serviceAccounts = new LinkedHashSet<>();
         roles.forEach(r -> r.boundServiceAccount().ifPresent(serviceAccounts::add));
+        kubernetesRoles.forEach(r -> serviceAccounts.addAll(r.boundServiceAccounts()));
         for (ServiceAccountSpec sa : annotation.serviceAccounts()) {
             serviceAccounts.add(serviceAccount(sa));
         }
@@ -161,7 +217,8 @@ public final class SettingsResolver {
                 .map(v -> parseBoolean(ConfigKeys.KEEP_ON_FAILURE_KEY, v)).orElse(false);
         return new TrustSettings(choice.provider().name(), shape, vaultMode, startupTimeout, kvPath, authPath,
                 defaultRole, roles, policies, List.copyOf(serviceAccounts), List.copyOf(namespaces), k3sOnly,
-                keepOnFailure, choice.reason(), config);
+                keepOnFailure, choice.reason(), config, authMethods, kubernetesAuthPath, tokenReviewer,
+                kubernetesRoles);
     }
 
     private Optional<String> setting(String key) {
@@ -251,6 +308,71 @@ public final class SettingsResolver {
         }
         namespace(where + " boundSubject namespace", parts[0]);
         serviceAccountName(where + " boundSubject service account", parts[1]);
+    }
+
+    private KubernetesRoleSpec kubernetesRole(KubernetesRoleSpec role) {
+        String where = "@KubernetesRole(name = \"" + role.name() + "\")";
+        requireVaultName(where, "name", role.name());
+        boundList(where, "boundServiceAccountNames", role.boundServiceAccountNames(), "\"vault-writer\"");
+        boundList(where, "boundServiceAccountNamespaces", role.boundServiceAccountNamespaces(), "\"default\"");
+        for (String name : role.boundServiceAccountNames()) {
+            if (!name.contains("*")) {
+                serviceAccountName(where + " boundServiceAccountNames", name);
+            }
+        }
+        for (String ns : role.boundServiceAccountNamespaces()) {
+            if (!ns.contains("*")) {
+                namespace(where + " boundServiceAccountNamespaces", ns);
+            }
+        }
+        if (!role.audience().equals(role.audience().strip())) {
+            throw misuse(where + ": audience = \"" + role.audience() + "\" has blanks around it");
+        }
+        if (!VAULT_DURATION.matcher(role.ttl()).matches()) {
+            throw misuse(where + ": ttl = \"" + role.ttl() + "\" is not a Vault duration; use e.g. \"1h\", \"30m\", "
+                    + "\"90s\" or a number of seconds");
+        }
+        for (String p : role.policies()) {
+            requireVaultName(where, "policies", p);
+        }
+        return role;
+    }
+
+    /** Vault's kubernetes roles need both lists, non-empty; {@code *} must stand alone. */
+    private void boundList(String where, String attribute, List<String> values, String example) {
+        if (values.isEmpty() || values.stream().anyMatch(String::isBlank)) {
+            throw misuse(where + ": " + attribute + " = " + quoted(values) + " must list at least one non-empty "
+                    + "value (Vault refuses a kubernetes role without it); use e.g. " + attribute + " = " + example
+                    + ", or \"*\" to accept any");
+        }
+        if (values.size() > 1 && values.contains("*")) {
+            throw misuse(where + ": " + attribute + " = " + quoted(values) + " mixes \"*\" with other values; Vault "
+                    + "refuses that: give \"*\" alone or drop it");
+        }
+    }
+
+    private static Set<AuthMethod> authMethods(String value) {
+        Set<AuthMethod> methods = java.util.EnumSet.noneOf(AuthMethod.class);
+        for (String part : value.split(",")) {
+            String name = part.strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            methods.add(Arrays.stream(AuthMethod.values()).filter(m -> m.vaultType().equalsIgnoreCase(name))
+                    .findFirst().orElseThrow(() -> new VaultK8sTrustConfigurationException("Configuration parameter "
+                            + ConfigKeys.AUTH_METHODS_KEY + " (or environment variable "
+                            + environmentVariable(ConfigKeys.AUTH_METHODS_KEY) + ") = \"" + value + "\" names \""
+                            + name + "\"; accepted: jwt, kubernetes, comma separated")));
+        }
+        if (methods.isEmpty()) {
+            throw new VaultK8sTrustConfigurationException("Configuration parameter " + ConfigKeys.AUTH_METHODS_KEY
+                    + " is empty; accepted: jwt, kubernetes, comma separated");
+        }
+        return methods;
+    }
+
+    private static TokenReviewer tokenReviewer(String value) {
+        return parseEnum(ConfigKeys.TOKEN_REVIEWER_KEY, value.replace('-', '_'), TokenReviewer.class);
     }
 
     private Map<String, List<String>> boundClaims(String where, RoleSpec role) {

@@ -13,12 +13,16 @@ import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonArray;
 import io.github.jopenlibs.vault.json.JsonObject;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.github.vaultk8strust.AuthMethod;
+import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
+import io.github.vaultk8strust.TokenReviewer;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
-import io.github.vaultk8strust.junit.JwtRole;
 import io.github.vaultk8strust.spi.Cluster;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
@@ -51,6 +55,8 @@ public final class TrustSetup {
     /** The seed's binding name. */
     public static final String DISCOVERY_BINDING = "system:anonymous-service-account-issuer-discovery";
     private static final String PROBE = ".vault-k8s-trust-probe";
+    /** The reviewer's token lives a week: longer than any test run, well below Vault's token_reviewer_jwt needs. */
+    static final long REVIEWER_TOKEN_SECONDS = 7 * 24 * 3600;
 
     /** What the setup produced: the root token and the discovery document. */
     public record Result(String rootToken, Map<String, Object> discoveryDocument) {
@@ -82,7 +88,12 @@ public final class TrustSetup {
             String root = initialiseVault();
             Vault vault = VaultApi.plainClient(backend.vault().address(), root);
             mountKv(vault);
-            enableJwtAuth(vault);
+            if (settings.enabled(AuthMethod.JWT)) {
+                enableJwtAuth(vault);
+            }
+            if (settings.enabled(AuthMethod.KUBERNETES)) {
+                enableAuth(vault, settings.kubernetesAuthPath(), "kubernetes");
+            }
             writePolicies(vault);
             return root;
         });
@@ -91,6 +102,9 @@ public final class TrustSetup {
             discovery = checkDiscovery();
             bindAnonymousDiscovery();
             createNamespacesAndServiceAccounts();
+            if (settings.enabled(AuthMethod.KUBERNETES)) {
+                bindTokenReviewers();
+            }
         } catch (RuntimeException e) {
             // Let the Vault side finish (or fail) before the caller stops the servers under it.
             vaultSide.handle((root, failure) -> null).join();
@@ -98,8 +112,14 @@ public final class TrustSetup {
         }
         String root = joinVaultSide(vaultSide);
         Vault vault = VaultApi.plainClient(backend.vault().address(), root);
-        configureJwtAuth(vault);
-        writeRoles(vault);
+        if (settings.enabled(AuthMethod.JWT)) {
+            configureJwtAuth(vault);
+            writeRoles(vault);
+        }
+        if (settings.enabled(AuthMethod.KUBERNETES)) {
+            configureKubernetesAuth(vault);
+            writeKubernetesRoles(vault);
+        }
         return new Result(root, discovery);
     }
 
@@ -272,9 +292,105 @@ public final class TrustSetup {
 
     // "vault auth enable jwt"
     private void enableJwtAuth(Vault vault) {
-        VaultApi.Answer enable = VaultApi.write(vault, "sys/auth/" + settings.authPath(), Map.of("type", "jwt"));
+        enableAuth(vault, settings.authPath(), "jwt");
+    }
+
+    private void enableAuth(Vault vault, String path, String type) {
+        VaultApi.Answer enable = VaultApi.write(vault, "sys/auth/" + path, Map.of("type", type));
         if (!enable.ok()) {
-            throw stepFailed("vault auth enable -path=" + settings.authPath() + " jwt", enable);
+            throw stepFailed("vault auth enable -path=" + path + " " + type, enable);
+        }
+    }
+
+    // "kubectl create sa vault-token-reviewer; kubectl create clusterrolebinding ... --clusterrole=system:auth-delegator"
+    private void bindTokenReviewers() {
+        List<ServiceAccountSpec> reviewers = new ArrayList<>();
+        String binding;
+        if (settings.tokenReviewer() == TokenReviewer.CLIENT_TOKEN) {
+            binding = TokenReviewer.CLIENT_BINDING;
+            settings.kubernetesRoles().forEach(r -> r.boundServiceAccounts().stream()
+                    .filter(sa -> !reviewers.contains(sa)).forEach(reviewers::add));
+        } else {
+            binding = TokenReviewer.REVIEWER_BINDING;
+            ServiceAccountSpec reviewer = reviewer();
+            reviewers.add(reviewer);
+            createServiceAccount(reviewer);
+        }
+        if (reviewers.isEmpty()) {
+            return;
+        }
+        ClusterRoleBindingBuilder crb = new ClusterRoleBindingBuilder()
+                .withNewMetadata().withName(binding).endMetadata()
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
+                .withName(TokenReviewer.AUTH_DELEGATOR).endRoleRef();
+        reviewers.forEach(sa -> crb.addNewSubject().withKind("ServiceAccount").withNamespace(sa.namespace())
+                .withName(sa.name()).endSubject());
+        kube.rbac().clusterRoleBindings().resource(crb.build()).createOr(existing -> existing.update());
+    }
+
+    static ServiceAccountSpec reviewer() {
+        return new ServiceAccountSpec(TokenReviewer.REVIEWER_NAMESPACE, TokenReviewer.REVIEWER_NAME);
+    }
+
+    private void createServiceAccount(ServiceAccountSpec sa) {
+        var namespace = kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(sa.namespace())
+                .endMetadata().build());
+        if (namespace.get() == null) {
+            namespace.create();
+        }
+        var account = kube.serviceAccounts().inNamespace(sa.namespace()).resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName(sa.name()).withNamespace(sa.namespace()).endMetadata().build());
+        if (account.get() == null) {
+            account.create();
+        }
+    }
+
+    // "vault write auth/kubernetes/config kubernetes_host=... kubernetes_ca_cert=@ca.crt token_reviewer_jwt=..."
+    private void configureKubernetesAuth(Vault vault) {
+        Cluster cluster = backend.cluster();
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("kubernetes_host", cluster.apiServerUrlForVault());
+        config.put("kubernetes_ca_cert", cluster.caPem());
+        // Never fall back to a token file of the pod Vault may run in: the reviewer is exactly what was chosen.
+        config.put("disable_local_ca_jwt", true);
+        if (settings.tokenReviewer() == TokenReviewer.REVIEWER_SERVICE_ACCOUNT) {
+            ServiceAccountSpec reviewer = reviewer();
+            TokenRequest request = new TokenRequestBuilder().withNewSpec()
+                    .withExpirationSeconds(REVIEWER_TOKEN_SECONDS).endSpec().build();
+            String jwt = kube.serviceAccounts().inNamespace(reviewer.namespace()).withName(reviewer.name())
+                    .tokenRequest(request).getStatus().getToken();
+            config.put("token_reviewer_jwt", jwt);
+        } else {
+            config.put("token_reviewer_jwt", "");
+        }
+        String path = "auth/" + settings.kubernetesAuthPath() + "/config";
+        VaultApi.Answer write = VaultApi.write(vault, path, config);
+        if (!write.ok()) {
+            throw new VaultK8sTrustException("Vault refused " + path + " with kubernetes_host="
+                    + cluster.apiServerUrlForVault() + " (HTTP " + write.status() + "): "
+                    + String.join("; ", write.errors()) + ".\nVault log:\n" + backend.vault().logTail());
+        }
+    }
+
+    // "vault write auth/kubernetes/role/<name> bound_service_account_names=... bound_service_account_namespaces=..."
+    private void writeKubernetesRoles(Vault vault) {
+        for (KubernetesRoleSpec role : settings.kubernetesRoles()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("bound_service_account_names", String.join(",", role.boundServiceAccountNames()));
+            body.put("bound_service_account_namespaces", String.join(",", role.boundServiceAccountNamespaces()));
+            if (!role.audience().isEmpty()) {
+                body.put("audience", role.audience());
+            }
+            body.put("alias_name_source", role.aliasNameSource().vaultName());
+            body.put("token_policies", String.join(",", role.policies()));
+            body.put("token_ttl", role.ttl());
+            VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.kubernetesAuthPath() + "/role/"
+                    + role.name(), body);
+            if (!write.ok()) {
+                throw new VaultK8sTrustException("Vault rejected kubernetes role \"" + role.name() + "\" (HTTP "
+                        + write.status() + "): " + String.join("; ", write.errors())
+                        + ". Check the @KubernetesRole attributes.");
+            }
         }
     }
 

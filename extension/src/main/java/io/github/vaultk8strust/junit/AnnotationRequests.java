@@ -2,6 +2,7 @@ package io.github.vaultk8strust.junit;
 
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountSpec;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
@@ -52,7 +54,11 @@ final class AnnotationRequests {
                 Arrays.stream(annotation.policies()).map(p -> policy(p, classLoader)).toList(),
                 Arrays.stream(annotation.serviceAccounts()).map(sa -> new ServiceAccountSpec(sa.namespace(), sa.name()))
                         .toList(),
-                List.of(annotation.namespaces()), settings, needsPods, configuration);
+                List.of(annotation.namespaces()), settings, needsPods, configuration,
+                Set.copyOf(List.of(annotation.authMethods())),
+                annotation.kubernetesAuthPath().isBlank() ? null : annotation.kubernetesAuthPath(),
+                annotation.tokenReviewer(),
+                Arrays.stream(annotation.kubernetesRoles()).map(AnnotationRequests::kubernetesRole).toList());
     }
 
     private static RoleSpec role(JwtRole role) {
@@ -74,6 +80,12 @@ final class AnnotationRequests {
         return new RoleSpec(role.name(), role.boundSubject(), List.of(role.boundAudiences()), role.userClaim(),
                 List.of(role.policies()), role.ttl(), claims, role.boundClaimsType().name().toLowerCase(Locale.ROOT),
                 mappings);
+    }
+
+    private static KubernetesRoleSpec kubernetesRole(KubernetesRole role) {
+        return new KubernetesRoleSpec(role.name(), List.of(role.boundServiceAccountNames()),
+                List.of(role.boundServiceAccountNamespaces()), role.audience(), role.aliasNameSource(),
+                List.of(role.policies()), role.ttl());
     }
 
     private static PolicySpec policy(VaultPolicy policy, ClassLoader classLoader) {

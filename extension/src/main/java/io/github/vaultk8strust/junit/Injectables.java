@@ -2,6 +2,7 @@ package io.github.vaultk8strust.junit;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.jopenlibs.vault.Vault;
+import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountJwt;
 import io.github.vaultk8strust.ServiceAccountSpec;
@@ -110,10 +111,17 @@ final class Injectables {
     }
 
     private static VaultSession login(Target target, DefaultTrustEnvironment environment, VaultLogin login) {
+        Optional<KubernetesRoleSpec> kubernetesRole = environment.settings().kubernetesRole(login.role());
+        if (kubernetesRole.isPresent()) {
+            return kubernetesLogin(target, environment, login, kubernetesRole.get());
+        }
         RoleSpec role = environment.settings().role(login.role()).orElseThrow(() -> new ParameterResolutionException(
                 target.description() + ": @VaultLogin(role = \"" + login.role() + "\") names no configured role; "
                         + "configured roles: " + environment.roles() + ". Declare it with @VaultK8sTrust(roles = "
-                        + "@JwtRole(name = \"" + login.role() + "\", ...)) or fix the name."));
+                        + "@JwtRole(name = \"" + login.role() + "\", ...))"
+                        + (environment.authMethods().contains(io.github.vaultk8strust.AuthMethod.KUBERNETES)
+                        ? " or kubernetesRoles = @KubernetesRole(name = \"" + login.role() + "\", ...)" : "")
+                        + " or fix the name."));
         Optional<ServiceAccountSpec> bound = role.boundServiceAccount();
         String namespace = !login.namespace().isEmpty() ? login.namespace()
                 : bound.map(ServiceAccountSpec::namespace).orElse(null);
@@ -127,9 +135,32 @@ final class Injectables {
                     + "\", namespace = \"...\", serviceAccount = \"...\").");
         }
         String audience = !login.audience().isEmpty() ? login.audience() : role.boundAudiences().get(0);
+        return mintAndLogin(target, environment, role.name(), namespace, serviceAccount, List.of(audience));
+    }
+
+    private static VaultSession kubernetesLogin(Target target, DefaultTrustEnvironment environment, VaultLogin login,
+                                                KubernetesRoleSpec role) {
+        Optional<ServiceAccountSpec> bound = role.boundServiceAccount();
+        String namespace = !login.namespace().isEmpty() ? login.namespace()
+                : bound.map(ServiceAccountSpec::namespace).orElse(null);
+        String serviceAccount = !login.serviceAccount().isEmpty() ? login.serviceAccount()
+                : bound.map(ServiceAccountSpec::name).orElse(null);
+        if (namespace == null || serviceAccount == null) {
+            throw new ParameterResolutionException(target.description() + ": kubernetes role \"" + role.name()
+                    + "\" binds only globs (names " + role.boundServiceAccountNames() + ", namespaces "
+                    + role.boundServiceAccountNamespaces() + "); say whose token to use with @VaultLogin(role = \""
+                    + role.name() + "\", namespace = \"...\", serviceAccount = \"...\").");
+        }
+        List<String> audiences = !login.audience().isEmpty() ? List.of(login.audience())
+                : environment.loginAudiences(role);
+        return mintAndLogin(target, environment, role.name(), namespace, serviceAccount, audiences);
+    }
+
+    private static VaultSession mintAndLogin(Target target, DefaultTrustEnvironment environment, String role,
+                                             String namespace, String serviceAccount, List<String> audiences) {
         try {
-            ServiceAccountJwt jwt = environment.mintToken(namespace, serviceAccount, audience);
-            return environment.login(role.name(), jwt.raw());
+            ServiceAccountJwt jwt = environment.mintToken(namespace, serviceAccount, audiences, 3600);
+            return environment.login(role, jwt.raw());
         } catch (IllegalArgumentException | VaultK8sTrustException e) {
             throw new ParameterResolutionException(target.description() + ": " + e.getMessage(), e);
         }

@@ -6,7 +6,9 @@ import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.Seed;
 import org.apiguardian.api.API;
 
+import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.TokenReviewer;
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.VaultPlacement;
@@ -87,6 +89,12 @@ public @interface VaultK8sTrust {
     String K3S_ONLY_KEY = ConfigKeys.K3S_ONLY_KEY;
     /** Configuration key: keep a failed environment's directory and logs, and print where ({@code true}/{@code false}). */
     String KEEP_ON_FAILURE_KEY = ConfigKeys.KEEP_ON_FAILURE_KEY;
+    /** Configuration key for {@link #authMethods()}: {@code jwt}, {@code kubernetes} or {@code jwt,kubernetes}. */
+    String AUTH_METHODS_KEY = ConfigKeys.AUTH_METHODS_KEY;
+    /** Configuration key for {@link #kubernetesAuthPath()}. */
+    String KUBERNETES_AUTH_PATH_KEY = ConfigKeys.KUBERNETES_AUTH_PATH_KEY;
+    /** Configuration key for {@link #tokenReviewer()}: {@code reviewer-service-account} or {@code client-token}. */
+    String TOKEN_REVIEWER_KEY = ConfigKeys.TOKEN_REVIEWER_KEY;
     /** Configuration key: how many shared environments one run keeps open at most (default 3). */
     String CACHE_MAX_SIZE_KEY = ConfigKeys.CACHE_MAX_SIZE_KEY;
 
@@ -147,7 +155,31 @@ public @interface VaultK8sTrust {
     /** Set the path at which the {@code jwt} auth method is enabled. */
     String authPath() default "jwt";
 
-    /** Set the {@code default_role} of the auth method; empty means none. */
+    /**
+     * Choose the Vault auth methods to enable, each at its own path: {@code JWT} (the walkthrough), {@code KUBERNETES},
+     * or both. Empty defers to {@link #AUTH_METHODS_KEY}, then {@code JWT} alone. With {@code KUBERNETES} and
+     * {@link #seedScenario()}, the seed's workload also gets a kubernetes role: {@code k8s-dev-kubernetes} beside
+     * jwt's {@code k8s-dev}, or {@code k8s-dev} when kubernetes is the only method.
+     */
+    AuthMethod[] authMethods() default {};
+
+    /**
+     * Set the path at which the {@code kubernetes} auth method is enabled; empty defers to
+     * {@link #KUBERNETES_AUTH_PATH_KEY}, then {@code kubernetes}. Must differ from {@link #authPath()}.
+     */
+    String kubernetesAuthPath() default "";
+
+    /**
+     * Choose who calls TokenReview for the {@code kubernetes} auth method: a reviewer service account bound to
+     * {@code system:auth-delegator} (default) or each client's own token; {@link TokenReviewer#DEFAULT} defers to
+     * {@link #TOKEN_REVIEWER_KEY}.
+     */
+    TokenReviewer tokenReviewer() default TokenReviewer.DEFAULT;
+
+    /** Add roles of the {@code kubernetes} auth method; the service accounts they name are created too. */
+    KubernetesRole[] kubernetesRoles() default {};
+
+    /** Set the {@code default_role} of the {@code jwt} auth method; empty means none. */
     String defaultRole() default SEED_ROLE;
 
     /** Add JWT roles; the service accounts named by their {@code boundSubject} are created too. */

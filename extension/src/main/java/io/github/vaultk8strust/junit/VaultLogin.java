@@ -11,12 +11,15 @@ import java.lang.annotation.Target;
 import org.apiguardian.api.API;
 
 /**
- * Inject a Vault client already logged in through {@code auth/<authPath>/login} with a fresh service-account
- * token: a {@code io.github.jopenlibs.vault.Vault} (KV version 2 paths, like {@code vault kv}) or a
+ * Inject a Vault client already logged in with a fresh service-account token through the login path of the role's
+ * auth method ({@code auth/<authPath>/login} for a {@code @JwtRole}, {@code auth/<kubernetesAuthPath>/login} for a
+ * {@code @KubernetesRole}; role names are unique across both): a {@code io.github.jopenlibs.vault.Vault} (KV version 2 paths, like {@code vault kv}) or a
  * {@link VaultSession}. The Vault token is revoked after the test.
  *
  * <p>By default the token is minted for the service account and audience the role binds
- * ({@code boundSubject = system:serviceaccount:<namespace>:<name>}, first of {@code boundAudiences}).
+ * ({@code boundSubject = system:serviceaccount:<namespace>:<name>}, first of {@code boundAudiences}; for a kubernetes
+ * role its first bound name and namespace without globs, and its {@code audience}, or {@code vault-dev} when it sets
+ * none).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -14,6 +14,15 @@ public interface Cluster {
     /** Return the API server URL reachable from this JVM. */
     String apiServerUrl();
 
+    /**
+     * Return the API server URL as Vault reaches it, for the {@code kubernetes} auth method's
+     * {@code kubernetes_host}: the same as {@link #apiServerUrl()} when Vault runs beside this JVM, the in-cluster
+     * address when Vault runs inside the cluster. Served with the certificate {@link #caPem()} signs.
+     */
+    default String apiServerUrlForVault() {
+        return apiServerUrl();
+    }
+
     /** Return the service-account issuer exactly as it appears in the discovery document and in tokens. */
     String issuer();
 

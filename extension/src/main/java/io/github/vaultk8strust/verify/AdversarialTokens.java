@@ -6,6 +6,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.vaultk8strust.AuthMethod;
+import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountJwt;
 import io.github.vaultk8strust.ServiceAccountSpec;
@@ -46,6 +48,10 @@ import org.junit.jupiter.api.DynamicTest;
  *   <li>{@code alg none}: the real claims, unsigned;</li>
  *   <li>{@code tampered payload}: a real token whose payload was changed (exp a year later) after signing.</li>
  * </ul>
+ * For a {@code kubernetes} role the same cases are made from its bindings (wrong audience only when it sets one);
+ * Vault rejects forged signatures, {@code alg none}, another issuer and a changed payload with a bare
+ * {@code permission denied} after the API server's TokenReview refused the token, so those cases expect the
+ * TokenReview's reason from the login diagnosis.
  * The two service accounts and the namespace are created on first use. For a role that binds claims rather than a
  * subject, the service-account and namespace cases expect Vault's bound-claims error, and are left out when the role
  * binds neither the service account name nor the namespace. Every run first logs in with the real token (the
@@ -69,6 +75,15 @@ public final class AdversarialTokens {
     /** Vault 1.21 (go-oidc under hashicorp/cap): {@code oidc: malformed jwt: unexpected signature algorithm "none"}. */
     static final String ALG_NONE_ERROR = "unexpected signature algorithm \"none\"";
 
+    /** kubernetes auth method: the token's service account is not in bound_service_account_names. */
+    static final String SA_NAME_ERROR = "service account name not authorized";
+    /** kubernetes auth method: the token's namespace is not in bound_service_account_namespaces. */
+    static final String NAMESPACE_ERROR = "namespace not authorized";
+    /** kubernetes auth method, from the TokenReview (Vault itself says only "permission denied"): bad signature. */
+    static final String REVIEW_CRYPTO_ERROR = "error in cryptographic primitive";
+    /** kubernetes auth method, from the TokenReview: a token the API server does not recognise (e.g. another issuer). */
+    static final String REVIEW_INVALID_ERROR = "TokenReview: the API server does not accept the token";
+
     private final TrustEnvironment environment;
     private final String role;
     private final ServiceAccountJwt control;
@@ -90,6 +105,14 @@ public final class AdversarialTokens {
      */
     public static AdversarialTokens against(TrustEnvironment environment, String role) {
         TrustEnvironment env = Objects.requireNonNull(environment, "environment");
+        if (env.authMethod(role) == AuthMethod.KUBERNETES) {
+            KubernetesRoleSpec spec = env.kubernetesRole(role);
+            ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
+                    "AdversarialTokens.against(environment, \"" + role + "\"): the kubernetes role binds only globs; "
+                            + "name the workload it should accept: against(environment, \"" + role
+                            + "\", \"<namespace>\", \"<service account>\")"));
+            return against(environment, role, sa.namespace(), sa.name());
+        }
         RoleSpec spec = env.role(role);
         ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
                 "AdversarialTokens.against(environment, \"" + role + "\"): the role binds no service account through "
@@ -105,6 +128,9 @@ public final class AdversarialTokens {
     public static AdversarialTokens against(TrustEnvironment environment, String role, String namespace,
                                             String serviceAccount) {
         TrustEnvironment env = Objects.requireNonNull(environment, "environment");
+        if (env.authMethod(role) == AuthMethod.KUBERNETES) {
+            return againstKubernetes(env, role, env.kubernetesRole(role), namespace, serviceAccount);
+        }
         RoleSpec spec = env.role(role);
         String audience = spec.boundAudiences().get(0);
         ServiceAccountJwt control = env.mintToken(namespace, serviceAccount, audience);
@@ -158,6 +184,64 @@ public final class AdversarialTokens {
         return new AdversarialTokens(environment, role, control, cases);
     }
 
+    /**
+     * The cases for a {@code kubernetes} role. Vault checks the audience, the service account name and namespace, and
+     * {@code exp}/{@code nbf} itself; for everything else (signature, issuer, alg none, a changed payload) it asks
+     * the API server's TokenReview and answers only {@code permission denied}, so those cases expect the TokenReview's
+     * reason, as the login diagnosis reports it. Wrong audience is only a case when the role sets an audience: a role
+     * without one accepts any (see {@link AuthMethodComparison}).
+     */
+    private static AdversarialTokens againstKubernetes(TrustEnvironment env, String role, KubernetesRoleSpec spec,
+                                                       String namespace, String serviceAccount) {
+        String audience = spec.audience().isEmpty() ? io.github.vaultk8strust.Seed.AUDIENCE : spec.audience();
+        ServiceAccountJwt control = env.mintToken(namespace, serviceAccount, audience);
+        SigningKey clusterKey = TokenForge.clusterKey(env);
+        Instant now = Instant.now();
+        List<AdversarialToken> cases = new ArrayList<>();
+        if (!spec.audience().isEmpty()) {
+            cases.add(new AdversarialToken("wrong audience", "a real token for " + namespace + "/" + serviceAccount
+                    + " with audience vault-k8s-trust-wrong-audience (the role requires " + spec.audience() + ")",
+                    env.mintToken(namespace, serviceAccount, "vault-k8s-trust-wrong-audience").raw(), AUDIENCE_ERROR));
+        }
+        try (KubernetesClient kube = env.newKubernetesClient()) {
+            if (!spec.boundServiceAccountNames().contains("*")) {
+                ensureServiceAccount(kube, namespace, INTRUDER);
+                cases.add(new AdversarialToken("another service account", "a real token for " + namespace + "/"
+                        + INTRUDER, env.mintToken(namespace, INTRUDER, audience).raw(), SA_NAME_ERROR));
+            }
+            if (!spec.boundServiceAccountNamespaces().contains("*")) {
+                ensureServiceAccount(kube, ELSEWHERE, serviceAccount);
+                cases.add(new AdversarialToken("another namespace", "a real token for " + ELSEWHERE + "/"
+                        + serviceAccount, env.mintToken(ELSEWHERE, serviceAccount, audience).raw(), NAMESPACE_ERROR));
+            }
+        }
+        JWTClaimsSet real = control.claims();
+        cases.add(new AdversarialToken("expired", "the real claims with exp one hour ago, signed with the cluster's key",
+                TokenForge.sign(times(real, now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1))), clusterKey),
+                EXPIRED_ERROR));
+        cases.add(new AdversarialToken("not yet valid", "the real claims with nbf one hour ahead, signed with the "
+                + "cluster's key", TokenForge.sign(new JWTClaimsSet.Builder(times(real, now, now.plus(Duration.ofHours(2))))
+                        .notBeforeTime(Date.from(now.plus(Duration.ofHours(1)))).build(), clusterKey),
+                NOT_YET_VALID_ERROR));
+        cases.add(new AdversarialToken("foreign key", "the real claims signed with an RSA key the cluster never "
+                + "published (another cluster's key), under the cluster key's kid " + clusterKey.kid()
+                + "; Vault: permission denied, TokenReview: crypto error",
+                TokenForge.sign(times(real, now, now.plus(Duration.ofHours(1))), TokenForge.foreignKey(clusterKey.kid())),
+                REVIEW_CRYPTO_ERROR));
+        cases.add(new AdversarialToken("alg none", "the real claims with header {\"alg\":\"none\"} and no signature; "
+                + "Vault: permission denied, TokenReview: crypto error",
+                TokenForge.unsigned(times(real, now, now.plus(Duration.ofHours(1)))), REVIEW_CRYPTO_ERROR));
+        cases.add(new AdversarialToken("wrong issuer", "the real claims with iss https://issuer.invalid, signed with "
+                + "the cluster's key; Vault does not check iss (disable_iss_validation), TokenReview refuses it",
+                TokenForge.sign(new JWTClaimsSet.Builder(times(real, now, now.plus(Duration.ofHours(1))))
+                        .issuer("https://issuer.invalid").build(), clusterKey), REVIEW_INVALID_ERROR));
+        cases.add(new AdversarialToken("tampered payload", "a real token whose exp was moved a year ahead after "
+                + "signing; Vault: permission denied, TokenReview: crypto error",
+                TokenForge.tamper(control.raw(), claims -> new JWTClaimsSet.Builder(claims)
+                        .expirationTime(Date.from(now.plus(Duration.ofDays(365)))).build()), REVIEW_CRYPTO_ERROR));
+        return new AdversarialTokens(env, role, control, cases);
+    }
+
     private static JWTClaimsSet times(JWTClaimsSet real, Instant from, Instant until) {
         return new JWTClaimsSet.Builder(real).issueTime(Date.from(from)).notBeforeTime(Date.from(from))
                 .expirationTime(Date.from(until)).jwtID(UUID.randomUUID().toString()).build();
@@ -187,22 +271,35 @@ public final class AdversarialTokens {
     }
 
     /** The result of trying one case. */
-    public record Attempt(AdversarialToken token, boolean accepted, List<String> vaultErrors) {
+    public record Attempt(AdversarialToken token, boolean accepted, List<String> vaultErrors,
+                          List<String> mismatches) {
 
         public Attempt {
             vaultErrors = List.copyOf(vaultErrors);
+            mismatches = List.copyOf(mismatches);
         }
 
-        /** Return whether Vault rejected the token with the expected reason. */
+        /** An attempt without a login diagnosis. */
+        public Attempt(AdversarialToken token, boolean accepted, List<String> vaultErrors) {
+            this(token, accepted, vaultErrors, List.of());
+        }
+
+        /**
+         * Return whether Vault rejected the token with the expected reason: in Vault's errors or, for the
+         * {@code kubernetes} auth method (whose "permission denied" hides the TokenReview's reason), in the login
+         * diagnosis's TokenReview line.
+         */
         public boolean rejectedAsExpected() {
-            return !accepted && vaultErrors.stream().anyMatch(e -> e.contains(token.expectedError()));
+            return !accepted && (vaultErrors.stream().anyMatch(e -> e.contains(token.expectedError()))
+                    || mismatches.stream().anyMatch(m -> m.startsWith("TokenReview") && m.contains(token.expectedError())));
         }
 
         /** Return one line: verdict, case name and Vault's reason. */
         public String describe() {
             String verdict = accepted ? "ACCEPTED" : rejectedAsExpected() ? "rejected" : "rejected, other reason";
             return String.format("%-22s %-26s %s", verdict, token.name(), accepted ? "(Vault issued a token)"
-                    : String.join("; ", vaultErrors) + (rejectedAsExpected() ? ""
+                    : String.join("; ", vaultErrors) + mismatches.stream().filter(m -> m.startsWith("TokenReview"))
+                            .map(m -> " [" + m + "]").collect(Collectors.joining()) + (rejectedAsExpected() ? ""
                             : "  [expected: \"" + token.expectedError() + "\"]"));
         }
     }
@@ -303,7 +400,7 @@ public final class AdversarialTokens {
             Objects.requireNonNull(accepted);
             return new Attempt(token, true, List.of());
         } catch (VaultLoginException e) {
-            return new Attempt(token, false, e.vaultErrors());
+            return new Attempt(token, false, e.vaultErrors(), e.mismatches());
         }
     }
 

@@ -5,13 +5,15 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.vaultk8strust.Backend;
@@ -19,6 +21,9 @@ import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
@@ -86,27 +91,42 @@ public final class TokenForge {
         }
     }
 
-    /** Sign the claims with RS256, header {@code {"alg":"RS256","kid":...}} as Kubernetes writes it. */
+    /**
+     * Sign the claims with RS256, header {@code {"alg":"RS256","kid":...}} as Kubernetes writes it; {@code aud} stays
+     * a JSON array even with one audience, as in Kubernetes' tokens (Vault's kubernetes auth method fails with HTTP
+     * 500 on a string).
+     */
     public static String sign(JWTClaimsSet claims, SigningKey key) {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).build(), claims);
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).build(),
+                new Payload(kubernetesJson(claims)));
         try {
-            jwt.sign(new RSASSASigner((RSAPrivateKey) key.privateKey()));
+            jws.sign(new RSASSASigner((RSAPrivateKey) key.privateKey()));
         } catch (JOSEException e) {
             throw new IllegalStateException("Cannot sign a token: " + e, e);
         }
-        return jwt.serialize();
+        return jws.serialize();
     }
 
     /** Return the claims as an unsecured JWT: header {@code {"alg":"none"}} and an empty signature. */
     public static String unsigned(JWTClaimsSet claims) {
-        return new PlainJWT(claims).serialize();
+        return Base64URL.encode("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + Base64URL.encode(kubernetesJson(claims).getBytes(StandardCharsets.UTF_8)) + ".";
+    }
+
+    /** Serialise as Kubernetes does: {@code aud} always a list. */
+    static String kubernetesJson(JWTClaimsSet claims) {
+        Map<String, Object> json = new LinkedHashMap<>(claims.toJSONObject());
+        if (claims.getAudience() != null && !claims.getAudience().isEmpty()) {
+            json.put("aud", new ArrayList<>(claims.getAudience()));
+        }
+        return JSONObjectUtils.toJSONString(json);
     }
 
     /** Rewrite the payload of a signed token and keep its header and signature. */
     public static String tamper(String raw, UnaryOperator<JWTClaimsSet> change) {
         try {
             SignedJWT jwt = SignedJWT.parse(raw);
-            String payload = change.apply(jwt.getJWTClaimsSet()).toString();
+            String payload = kubernetesJson(change.apply(jwt.getJWTClaimsSet()));
             String[] parts = raw.split("\\.");
             return parts[0] + "." + Base64URL.encode(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         } catch (java.text.ParseException e) {

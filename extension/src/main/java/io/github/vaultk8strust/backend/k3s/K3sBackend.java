@@ -191,6 +191,12 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         return K3sContainerSpec.ISSUER;
     }
 
+    /** Vault runs in the cluster: it reaches the API server through the {@code kubernetes} Service, as the issuer. */
+    @Override
+    public String apiServerUrlForVault() {
+        return K3sContainerSpec.ISSUER;
+    }
+
     @Override
     public String caPem() {
         return cluster.caPem();

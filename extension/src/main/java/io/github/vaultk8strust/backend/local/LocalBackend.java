@@ -422,6 +422,15 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         return issuer;
     }
 
+    /**
+     * The issuer is the API server's address as Vault reaches it in both placements ({@code https://127.0.0.1:<port>}
+     * for a process, {@code https://host.docker.internal:<port>} for a container), covered by the serving certificate.
+     */
+    @Override
+    public String apiServerUrlForVault() {
+        return issuer;
+    }
+
     @Override
     public String caPem() {
         return pki.caPem();

@@ -1,0 +1,131 @@
+package io.github.vaultk8strust.it.bench;
+
+import io.github.vaultk8strust.AuthMethod;
+import io.github.vaultk8strust.Backend;
+import io.github.vaultk8strust.Seed;
+import io.github.vaultk8strust.ServiceAccountJwt;
+import io.github.vaultk8strust.TrustEnvironment;
+import io.github.vaultk8strust.VaultSession;
+import io.github.vaultk8strust.core.Backends;
+import io.github.vaultk8strust.core.DefaultTrustEnvironment;
+import io.github.vaultk8strust.core.SettingsResolver;
+import io.github.vaultk8strust.core.TrustSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A benchmark, not a test: (d) environment start-up with {@code jwt} alone against {@code jwt} + {@code kubernetes}
+ * (alternated runs, local backend, binaries already cached), and (e) the per-login cost of each method on one
+ * environment with both (mint + login, and the login alone, which for {@code kubernetes} includes Vault's
+ * TokenReview round trip to the API server), alternated login by login. Writes Markdown to the path given.
+ *
+ * <p>{@code ./mvnw -Pbenchmark -DskipTests -pl src-it -am verify} runs it after {@link TrustBenchmark}.
+ */
+public final class KubernetesLoginBenchmark {
+
+    private KubernetesLoginBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path output = Path.of(args.length > 0 ? args[0] : "target/benchmark-kubernetes.md");
+        int runs = Integer.getInteger("vaultk8s.bench.runs", 5);
+        int logins = Integer.getInteger("vaultk8s.bench.logins", 200);
+        int warmup = Integer.getInteger("vaultk8s.bench.login.warmup", 20);
+        Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+
+        TrustSettings jwtOnly = settings(AuthMethod.JWT);
+        TrustSettings both = settings(AuthMethod.JWT, AuthMethod.KUBERNETES);
+        DefaultTrustEnvironment.start(jwtOnly).close(); // warm-up: binaries, class loading, page cache
+        long[] startJwt = new long[runs];
+        long[] startBoth = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            startJwt[i] = timeStart(jwtOnly);
+            startBoth[i] = timeStart(both);
+            System.err.printf(Locale.ROOT, "[benchmark] run %d/%d start-up: jwt %d ms, jwt+kubernetes %d ms%n", i + 1,
+                    runs, startJwt[i] / 1_000_000, startBoth[i] / 1_000_000);
+        }
+
+        long[][] jwt = new long[2][logins];
+        long[][] kubernetes = new long[2][logins];
+        try (DefaultTrustEnvironment environment = DefaultTrustEnvironment.start(both)) {
+            for (int i = 0; i < warmup + logins; i++) {
+                long[] j = login(environment, Seed.ROLE);
+                long[] k = login(environment, Seed.KUBERNETES_ROLE);
+                if (i >= warmup) {
+                    jwt[0][i - warmup] = j[0];
+                    jwt[1][i - warmup] = j[1];
+                    kubernetes[0][i - warmup] = k[0];
+                    kubernetes[1][i - warmup] = k[1];
+                }
+            }
+        }
+
+        StringBuilder md = new StringBuilder("### kubernetes beside jwt, local backend\n\n");
+        md.append("Date ").append(OffsetDateTime.now(ZoneOffset.UTC)).append(", ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, JDK ")
+                .append(System.getProperty("java.runtime.version")).append("; ").append(runs)
+                .append(" alternated start-ups of each, ").append(logins).append(" alternated logins of each after ")
+                .append(warmup).append(" warm-up.\n\n");
+        md.append("| measurement | median | p90 | min | max |\n|---|---:|---:|---:|---:|\n");
+        row(md, "(d) start-up, `jwt` alone", startJwt);
+        row(md, "(d) start-up, `jwt` + `kubernetes`", startBoth);
+        row(md, "(e) `jwt` login (Vault verifies the signature with cached keys)", jwt[1]);
+        row(md, "(e) `kubernetes` login (Vault calls TokenReview)", kubernetes[1]);
+        row(md, "(e) `jwt` mint + login", jwt[0]);
+        row(md, "(e) `kubernetes` mint + login", kubernetes[0]);
+        md.append("\nstart-up overhead of kubernetes: ").append(String.format(Locale.ROOT, "%+.1f %%",
+                (median(startBoth) / median(startJwt) - 1) * 100)).append(" (median against median)\n");
+        Files.writeString(output, md.toString(), StandardCharsets.UTF_8);
+        System.out.println(md);
+    }
+
+    private static TrustSettings settings(AuthMethod... methods) {
+        return new SettingsResolver(System::getenv, Backends.installed())
+                .resolve(TrustEnvironment.builder().backend(Backend.LOCAL).authMethods(methods).request());
+    }
+
+    private static long timeStart(TrustSettings settings) {
+        long t0 = System.nanoTime();
+        DefaultTrustEnvironment environment = DefaultTrustEnvironment.start(settings);
+        long t1 = System.nanoTime();
+        environment.close();
+        return t1 - t0;
+    }
+
+    /** Return {mint + login, login} in nanoseconds. */
+    private static long[] login(DefaultTrustEnvironment environment, String role) {
+        long t0 = System.nanoTime();
+        ServiceAccountJwt jwt = environment.mintToken(Seed.NAMESPACE, Seed.SERVICE_ACCOUNT, Seed.AUDIENCE);
+        long t1 = System.nanoTime();
+        VaultSession session = environment.login(role, jwt.raw());
+        long t2 = System.nanoTime();
+        session.close();
+        return new long[] {t2 - t0, t2 - t1};
+    }
+
+    private static void row(StringBuilder md, String name, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        md.append("| ").append(name).append(" | ").append(ms(median(sorted))).append(" | ")
+                .append(ms(sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.9) - 1)]))
+                .append(" | ").append(ms(sorted[0])).append(" | ").append(ms(sorted[sorted.length - 1])).append(" |\n");
+    }
+
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
+    private static String ms(double nanos) {
+        return String.format(Locale.ROOT, nanos >= 1e8 ? "%.0f ms" : "%.1f ms", nanos / 1e6);
+    }
+}
