@@ -170,6 +170,10 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         apiServerUrl = "https://" + bindAddress + ":" + apiPort;
         issuer = "https://" + issuerHost + ":" + apiPort;
         vaultAddress = "http://127.0.0.1:" + vaultPort;
+        // Vault needs no certificate: launch it first, so that its start overlaps the key generation below.
+        if (containerVault == null) {
+            vaultProcess = launchVault(binaries.get(ServerBinary.VAULT), mode, vaultPort);
+        }
         pki = Pki.generate(dir, sans);
 
         // etcd serves TLS only and accepts only clients with a certificate from this environment's CA: without
@@ -197,19 +201,10 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 "--unsafe-no-fsync=true",
                 "--log-level=warn"), Map.of());
 
-        if (containerVault == null) {
-            vaultProcess = launchVault(binaries.get(ServerBinary.VAULT), mode, vaultPort);
-        }
-
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         HttpClient etcdClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).sslContext(Tls.mutual(pki.caPem(), pki.etcdClientCert(),
                         pki.etcdClientKey())).build();
-        etcd.awaitReady(deadline, "answering GET /health", () -> {
-            HttpResponse<String> r = get(etcdClient, etcdUrl + "/health");
-            return r.statusCode() == 200 && r.body().contains("\"true\"") ? null : "HTTP " + r.statusCode() + " " + r.body();
-        });
-
         ManagedProcess apiserver = launch("kube-apiserver", 1, List.of(binaries.get(ServerBinary.KUBE_APISERVER).toString(),
                 "--etcd-servers=" + etcdUrl,
                 "--etcd-cafile=" + pki.caCert(),
@@ -238,6 +233,12 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 "--endpoint-reconciler-type=none",
                 "--cert-dir=" + dir.resolve("apiserver-certs")), Map.of());
 
+        // kube-apiserver was launched without waiting for etcd (it retries its storage on its own); etcd's own
+        // check still runs first, so that an etcd that dies is reported as such, with its log.
+        etcd.awaitReady(deadline, "answering GET /health", () -> {
+            HttpResponse<String> r = get(etcdClient, etcdUrl + "/health");
+            return r.statusCode() == 200 && r.body().contains("\"true\"") ? null : "HTTP " + r.statusCode() + " " + r.body();
+        });
         HttpClient tls = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).sslContext(Tls.trusting(pki.caPem()))
                 .build();
         apiserver.awaitReady(deadline, "answering GET /readyz", () -> {
