@@ -2,8 +2,8 @@ package io.github.vaultk8strust;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import org.apiguardian.api.API;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /** Say what a {@code kubernetes} role names the identity alias after (Vault's {@code alias_name_source}). */
 @API(status = EXPERIMENTAL, since = "0.1")

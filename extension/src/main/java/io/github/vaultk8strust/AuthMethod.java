@@ -2,8 +2,8 @@ package io.github.vaultk8strust;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import org.apiguardian.api.API;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * Name the Vault auth methods a Kubernetes workload logs in with. Each is enabled at its own path; a role belongs to

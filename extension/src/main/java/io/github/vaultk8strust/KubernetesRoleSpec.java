@@ -2,11 +2,11 @@ package io.github.vaultk8strust;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * A role of Vault's {@code kubernetes} auth method, as written to {@code auth/<kubernetesAuthPath>/role/<name>}.

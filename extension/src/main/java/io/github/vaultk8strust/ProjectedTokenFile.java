@@ -2,9 +2,9 @@ package io.github.vaultk8strust;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.apiguardian.api.API;
 
 /**
  * A service-account token kept in a file the way the kubelet keeps a projected token: written at once, then

@@ -2,10 +2,10 @@ package io.github.vaultk8strust;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import org.apiguardian.api.API;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * What {@link TrustEnvironment#projectToken(TokenFileSpec)} writes: a service-account token for

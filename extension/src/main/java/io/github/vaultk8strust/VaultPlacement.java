@@ -2,10 +2,10 @@ package io.github.vaultk8strust;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import org.apiguardian.api.API;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Name where the Vault server of an environment runs, relative to the cluster. Each backend supports some

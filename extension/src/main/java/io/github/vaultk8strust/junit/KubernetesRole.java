@@ -2,12 +2,12 @@ package io.github.vaultk8strust.junit;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import org.apiguardian.api.API;
 import io.github.vaultk8strust.AliasNameSource;
 import java.lang.annotation.Documented;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 
 /**
  * Declare a role of Vault's {@code kubernetes} auth method, written to

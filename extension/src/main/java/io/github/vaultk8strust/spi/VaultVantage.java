@@ -2,10 +2,10 @@ package io.github.vaultk8strust.spi;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import org.apiguardian.api.API;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * An optional capability of a running backend ({@link RunningBackend#capability}): look at a URL from where Vault

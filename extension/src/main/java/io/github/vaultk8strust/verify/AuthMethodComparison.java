@@ -2,7 +2,6 @@ package io.github.vaultk8strust.verify;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
-import org.apiguardian.api.API;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,6 +27,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 
 /**
  * Put the same tokens to a {@code jwt} role and a {@code kubernetes} role that bind the same service account, and

@@ -99,10 +99,12 @@ public final class TrustBenchmark {
     static class FirstLoginFixture {
 
         static volatile long enteredAt;
+        static volatile long enteredAtWallMillis;
 
         @Test
         void firstLogin(@VaultLogin(role = VaultK8sTrust.SEED_ROLE) VaultSession session) {
             enteredAt = System.nanoTime();
+            enteredAtWallMillis = System.currentTimeMillis();
             if (!session.policies().contains(VaultK8sTrust.SEED_POLICY)) {
                 throw new IllegalStateException("login without the seed policy: " + session.policies());
             }
