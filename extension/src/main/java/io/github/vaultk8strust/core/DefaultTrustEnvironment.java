@@ -56,9 +56,9 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     private final KubernetesClient kube;
     private final TrustSetup.Result setup;
     private final DefaultVaultSession root;
-    private final io.github.jopenlibs.vault.Vault anonymous;
+    private final VaultApi anonymous;
     /** Root-token client with short time-outs, for the reads that explain a failed login. */
-    private final io.github.jopenlibs.vault.Vault diagnostics;
+    private final VaultApi diagnostics;
 
     /** A local Vault answers a login in milliseconds; a stopped one must not hang the test for long. */
     static final int LOGIN_READ_TIMEOUT_SECONDS = 10;
@@ -72,8 +72,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         this.kube = kube;
         this.setup = setup;
         this.root = new DefaultVaultSession(backend.vault().address(), setup.rootToken(), null, List.of("root"));
-        this.anonymous = VaultApi.quickClient(backend.vault().address(), null, LOGIN_READ_TIMEOUT_SECONDS);
-        this.diagnostics = VaultApi.quickClient(backend.vault().address(), setup.rootToken(),
+        this.anonymous = VaultApi.quick(backend.vault().address(), null, LOGIN_READ_TIMEOUT_SECONDS);
+        this.diagnostics = VaultApi.quick(backend.vault().address(), setup.rootToken(),
                 DIAGNOSTIC_READ_TIMEOUT_SECONDS);
         this.tokenFiles = new TokenFiles(kube, this::mintToken);
     }
@@ -272,7 +272,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
                 // Not a rejection: comparing the token with the role would only invent mismatches.
                 throw new VaultLoginException(unavailable.get(), role, answer.status(), answer.errors(), null);
             }
-            throw method == AuthMethod.KUBERNETES ? KubernetesLoginDiagnostics.rejected(root.api(), kube, settings,
+            throw method == AuthMethod.KUBERNETES ? KubernetesLoginDiagnostics.rejected(diagnostics, kube, settings,
                     role, jwt, path, answer) : loginRejected(role, jwt, path, answer);
         }
         List<String> policies = new ArrayList<>();

@@ -2,7 +2,6 @@ package io.github.vaultk8strust.core;
 
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultException;
-import io.github.jopenlibs.vault.json.JsonArray;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultSession;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ final class DefaultVaultSession implements VaultSession {
     private final List<String> policies;
     private final Vault kv;
     private final Vault api;
+    private final VaultApi admin;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     DefaultVaultSession(String address, String token, String role, List<String> policies) {
@@ -27,6 +27,7 @@ final class DefaultVaultSession implements VaultSession {
         this.policies = List.copyOf(policies);
         this.kv = VaultApi.kvClient(address, token);
         this.api = VaultApi.plainClient(address, token);
+        this.admin = VaultApi.of(address, token);
     }
 
     @Override
@@ -56,8 +57,7 @@ final class DefaultVaultSession implements VaultSession {
 
     @Override
     public List<String> capabilities(String path) {
-        JsonArray paths = new JsonArray().add(path);
-        VaultApi.Answer answer = VaultApi.write(api, "sys/capabilities-self", Map.of("paths", paths));
+        VaultApi.Answer answer = admin.write("sys/capabilities-self", Map.of("paths", List.of(path)));
         if (!answer.ok()) {
             throw new VaultK8sTrustException("sys/capabilities-self for \"" + path + "\" failed: HTTP " + answer.status()
                     + ": " + String.join("; ", answer.errors()));

@@ -28,7 +28,7 @@ final class KubernetesLoginDiagnostics {
     }
 
     /** Build the exception for a login Vault refused at {@code path}. */
-    static VaultLoginException rejected(Vault admin, KubernetesClient kube, TrustSettings settings, String role,
+    static VaultLoginException rejected(VaultApi admin, KubernetesClient kube, TrustSettings settings, String role,
                                         String jwt, String path, VaultApi.Answer answer) {
         KubernetesLoginDiagnosis.Binding binding = binding(admin, settings.kubernetesAuthPath(), role);
         JWTClaimsSet claims = claims(jwt);
@@ -61,7 +61,7 @@ final class KubernetesLoginDiagnostics {
                 diagnosis.mismatches(), null);
     }
 
-    static KubernetesLoginDiagnosis.Binding binding(Vault admin, String authPath, String role) {
+    static KubernetesLoginDiagnosis.Binding binding(VaultApi admin, String authPath, String role) {
         VaultApi.Answer answer = VaultApi.read(admin, "auth/" + authPath + "/role/" + role);
         if (!answer.ok()) {
             return null;

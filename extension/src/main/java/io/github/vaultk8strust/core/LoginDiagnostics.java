@@ -23,7 +23,7 @@ final class LoginDiagnostics {
     }
 
     /** Read the role and the auth method's {@code bound_issuer} with an administrator token. */
-    static RoleLookup lookup(Vault admin, String authPath, String role) {
+    static RoleLookup lookup(VaultApi admin, String authPath, String role) {
         VaultApi.Answer answer = VaultApi.read(admin, "auth/" + authPath + "/role/" + role);
         if (answer.status() == 404) {
             return new RoleLookup(null, null);
@@ -35,7 +35,7 @@ final class LoginDiagnostics {
         return new RoleLookup(binding(admin, authPath, answer), null);
     }
 
-    private static LoginDiagnosis.Binding binding(Vault admin, String authPath, VaultApi.Answer answer) {
+    private static LoginDiagnosis.Binding binding(VaultApi admin, String authPath, VaultApi.Answer answer) {
         JsonNode data = answer.body().path("data");
         Map<String, List<String>> claims = new LinkedHashMap<>();
         data.path("bound_claims").properties().forEach(e -> claims.put(e.getKey(), strings(e.getValue())));

@@ -12,9 +12,6 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.jopenlibs.vault.Vault;
-import io.github.jopenlibs.vault.json.Json;
-import io.github.jopenlibs.vault.json.JsonArray;
-import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
@@ -86,7 +83,7 @@ public final class TrustSetup {
         // unsealing alone takes a few hundred milliseconds.
         CompletableFuture<String> vaultSide = CompletableFuture.supplyAsync(() -> {
             String root = initialiseVault();
-            Vault vault = VaultApi.plainClient(backend.vault().address(), root);
+            VaultApi vault = VaultApi.of(backend.vault().address(), root);
             mountKv(vault);
             if (settings.enabled(AuthMethod.JWT)) {
                 enableJwtAuth(vault);
@@ -111,7 +108,7 @@ public final class TrustSetup {
             throw e;
         }
         String root = joinVaultSide(vaultSide);
-        Vault vault = VaultApi.plainClient(backend.vault().address(), root);
+        VaultApi vault = VaultApi.of(backend.vault().address(), root);
         if (settings.enabled(AuthMethod.JWT)) {
             configureJwtAuth(vault);
             writeRoles(vault);
@@ -222,7 +219,7 @@ public final class TrustSetup {
             return server.devRootToken().orElseThrow(() -> new VaultK8sTrustException(
                     "The Vault server was started in dev mode but the backend knows no root token"));
         }
-        Vault anonymous = VaultApi.plainClient(server.address(), null);
+        VaultApi anonymous = VaultApi.of(server.address(), null);
         VaultApi.Answer init = VaultApi.write(anonymous, "sys/init",
                 Map.of("secret_shares", 5, "secret_threshold", 3));
         if (!init.ok()) {
@@ -249,7 +246,7 @@ public final class TrustSetup {
         return root;
     }
 
-    private void awaitActive(Vault anonymous) {
+    private void awaitActive(VaultApi anonymous) {
         try {
             Readiness.await(deadline, "Vault active", () -> {
                 VaultApi.Answer health = VaultApi.read(anonymous, "sys/health");
@@ -262,9 +259,9 @@ public final class TrustSetup {
     }
 
     // 3. "vault secrets enable --version=2 --path kvv2 kv"
-    private void mountKv(Vault vault) {
+    private void mountKv(VaultApi vault) {
         VaultApi.Answer mount = VaultApi.write(vault, "sys/mounts/" + settings.kvPath(),
-                Map.of("type", "kv", "options", Json.object().add("version", "2")));
+                Map.of("type", "kv", "options", Map.of("version", "2")));
         if (!mount.ok()) {
             throw stepFailed("vault secrets enable --version=2 --path " + settings.kvPath() + " kv", mount);
         }
@@ -274,28 +271,27 @@ public final class TrustSetup {
         AtomicReference<VaultApi.Answer> last = new AtomicReference<>();
         try {
             Readiness.await(deadline, "KV v2 ready", () -> {
-                VaultApi.Answer write = VaultApi.write(vault, probe, Map.of("data", Json.object().add("ready", "true")));
+                VaultApi.Answer write = VaultApi.write(vault, probe, Map.of("data", Map.of("ready", "true")));
                 last.set(write);
                 return write.ok() ? null : "HTTP " + write.status() + " " + write.errors();
             });
         } catch (Readiness.NotReady e) {
             throw stepFailed("first write to the new KV v2 mount " + settings.kvPath(), last.get());
         }
-        try {
-            // Deleting the metadata removes every version: the mount is left empty, as the seed's is.
-            vault.logical().delete(settings.kvPath() + "/metadata/" + PROBE);
-        } catch (io.github.jopenlibs.vault.VaultException e) {
+        // Deleting the metadata removes every version: the mount is left empty, as the seed's is.
+        VaultApi.Answer deleted = vault.delete(settings.kvPath() + "/metadata/" + PROBE);
+        if (!deleted.ok()) {
             throw new VaultK8sTrustException("Cannot delete the readiness probe " + settings.kvPath() + "/metadata/"
-                    + PROBE + ": " + e.getMessage(), e);
+                    + PROBE + ": HTTP " + deleted.status() + " " + deleted.errors());
         }
     }
 
     // "vault auth enable jwt"
-    private void enableJwtAuth(Vault vault) {
+    private void enableJwtAuth(VaultApi vault) {
         enableAuth(vault, settings.authPath(), "jwt");
     }
 
-    private void enableAuth(Vault vault, String path, String type) {
+    private void enableAuth(VaultApi vault, String path, String type) {
         VaultApi.Answer enable = VaultApi.write(vault, "sys/auth/" + path, Map.of("type", type));
         if (!enable.ok()) {
             throw stepFailed("vault auth enable -path=" + path + " " + type, enable);
@@ -346,7 +342,7 @@ public final class TrustSetup {
     }
 
     // "vault write auth/kubernetes/config kubernetes_host=... kubernetes_ca_cert=@ca.crt token_reviewer_jwt=..."
-    private void configureKubernetesAuth(Vault vault) {
+    private void configureKubernetesAuth(VaultApi vault) {
         Cluster cluster = backend.cluster();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("kubernetes_host", cluster.apiServerUrlForVault());
@@ -373,7 +369,7 @@ public final class TrustSetup {
     }
 
     // "vault write auth/kubernetes/role/<name> bound_service_account_names=... bound_service_account_namespaces=..."
-    private void writeKubernetesRoles(Vault vault) {
+    private void writeKubernetesRoles(VaultApi vault) {
         for (KubernetesRoleSpec role : settings.kubernetesRoles()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("bound_service_account_names", String.join(",", role.boundServiceAccountNames()));
@@ -395,7 +391,7 @@ public final class TrustSetup {
     }
 
     // 6. "vault policy write k8s-dev-writer k8s-dev-writer-policy.hcl"
-    private void writePolicies(Vault vault) {
+    private void writePolicies(VaultApi vault) {
         for (PolicySpec policy : settings.policies()) {
             VaultApi.Answer write = VaultApi.write(vault, "sys/policies/acl/" + policy.name(),
                     Map.of("policy", policy.hcl()));
@@ -408,7 +404,7 @@ public final class TrustSetup {
     }
 
     // 4. "vault write auth/jwt/config oidc_discovery_url=... oidc_discovery_ca_pem=... default_role=k8s-dev"
-    private void configureJwtAuth(Vault vault) {
+    private void configureJwtAuth(VaultApi vault) {
         Cluster cluster = backend.cluster();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("oidc_discovery_url", cluster.issuer());
@@ -433,7 +429,7 @@ public final class TrustSetup {
     }
 
     // 5. "vault write auth/jwt/role/k8s-dev bound_subject=... bound_audiences=... role_type=jwt ..."
-    private void writeRoles(Vault vault) {
+    private void writeRoles(VaultApi vault) {
         for (RoleSpec role : settings.roles()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("role_type", "jwt");
@@ -442,20 +438,11 @@ public final class TrustSetup {
             }
             body.put("bound_audiences", String.join(",", role.boundAudiences()));
             if (!role.boundClaims().isEmpty()) {
-                // Maps go as JSON objects: the driver would send any other Map with toString().
-                JsonObject claims = Json.object();
-                role.boundClaims().forEach((claim, values) -> {
-                    JsonArray array = new JsonArray();
-                    values.forEach(array::add);
-                    claims.add(claim, array);
-                });
-                body.put("bound_claims", claims);
+                body.put("bound_claims", role.boundClaims());
                 body.put("bound_claims_type", role.boundClaimsType());
             }
             if (!role.claimMappings().isEmpty()) {
-                JsonObject mappings = Json.object();
-                role.claimMappings().forEach(mappings::add);
-                body.put("claim_mappings", mappings);
+                body.put("claim_mappings", role.claimMappings());
             }
             body.put("user_claim", role.userClaim());
             body.put("policies", String.join(",", role.policies()));

@@ -2,30 +2,48 @@ package io.github.vaultk8strust.core;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
-import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apiguardian.api.API;
 
 /**
- * Plain Vault HTTP API calls over vault-java-driver's {@code logical()} (KV engine version 1, so paths are sent as
- * written), with the answer's status and JSON body. The driver returns 4xx answers instead of throwing; this
- * class turns the ones a caller did not expect into exceptions carrying Vault's own error strings.
+ * The library's own Vault HTTP client, for the trust setup, readiness probes and login diagnosis: the JDK's
+ * {@link HttpClient} and Jackson, paths sent as written, every answer returned with its status and JSON body (4xx and
+ * 5xx included; an unreachable Vault answers status 0 with the transport error). vault-java-driver is used only for
+ * the clients injected into tests ({@link #plainClient}, {@link #kvClient}).
  */
 @API(status = INTERNAL, since = "0.1")
 public final class VaultApi {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** One answer: HTTP status and JSON body (an empty object when Vault sent none). */
+    private final String address;
+    private final String token;
+    private final Duration timeout;
+
+    private VaultApi(String address, String token, Duration timeout) {
+        this.address = address.endsWith("/") ? address.substring(0, address.length() - 1) : address;
+        this.token = token;
+        this.timeout = timeout;
+    }
+
+    /** One answer: HTTP status (0 when Vault could not be reached) and JSON body (an empty object when none). */
     public record Answer(int status, JsonNode body) {
 
         /** Return Vault's {@code errors} array as strings. */
@@ -41,34 +59,82 @@ public final class VaultApi {
         }
     }
 
-    private VaultApi() {
+    /** Return a client for this address and token ({@code null} for none), with a 30 s request time-out. */
+    public static VaultApi of(String address, String token) {
+        return new VaultApi(address, token, Duration.ofSeconds(30));
     }
 
-    /** Create a client that sends paths unchanged (engine version 1). */
+    /**
+     * Return a client with a short request time-out: for logins and diagnostic reads, which a healthy local Vault
+     * answers in milliseconds, so that a stopped Vault fails them quickly.
+     */
+    public static VaultApi quick(String address, String token, int timeoutSeconds) {
+        return new VaultApi(address, token, Duration.ofSeconds(timeoutSeconds));
+    }
+
+    /** GET {@code /v1/<path>}. */
+    public Answer read(String path) {
+        return send("GET", path, null);
+    }
+
+    /** POST {@code data} (serialised by Jackson: maps, lists, strings, numbers, booleans) to {@code /v1/<path>}. */
+    public Answer write(String path, Object data) {
+        return send("POST", path, data);
+    }
+
+    /** DELETE {@code /v1/<path>}. */
+    public Answer delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    /** Kept for call sites written as {@code VaultApi.write(client, path, data)}. */
+    public static Answer write(VaultApi api, String path, Object data) {
+        return api.write(path, data);
+    }
+
+    /** Kept for call sites written as {@code VaultApi.read(client, path)}. */
+    public static Answer read(VaultApi api, String path) {
+        return api.read(path);
+    }
+
+    private Answer send(String method, String path, Object data) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + "/v1/" + path)).timeout(timeout);
+        if (token != null) {
+            request.header("X-Vault-Token", token);
+        }
+        try {
+            if (data == null) {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(data)));
+            }
+            HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(response.statusCode(), parse(response.body()));
+        } catch (JsonProcessingException e) {
+            throw new VaultK8sTrustException("Cannot serialise the body for " + method + " " + path + ": " + e, e);
+        } catch (IOException e) {
+            return new Answer(0, JSON.createObjectNode().set("errors", JSON.createArrayNode()
+                    .add(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VaultK8sTrustException("Interrupted during " + method + " " + path, e);
+        }
+    }
+
+    /** Create a vault-java-driver client that sends paths unchanged (engine version 1), for injection. */
     public static Vault plainClient(String address, String token) {
         return client(address, token, 1);
     }
 
-    /** Create a client that maps secret paths to KV version 2 ({@code kvv2/a} to {@code kvv2/data/a}). */
+    /** Create a vault-java-driver client that maps secret paths to KV version 2 ({@code kvv2/a} to {@code kvv2/data/a}). */
     public static Vault kvClient(String address, String token) {
         return client(address, token, 2);
     }
 
-    /**
-     * Create a client that sends paths unchanged, with short time-outs: for logins and diagnostic reads, which a
-     * healthy local Vault answers in milliseconds, so that a stopped Vault fails them quickly.
-     */
-    public static Vault quickClient(String address, String token, int readTimeoutSeconds) {
-        return client(address, token, 1, 2, readTimeoutSeconds);
-    }
-
     private static Vault client(String address, String token, int engineVersion) {
-        return client(address, token, engineVersion, 5, 30);
-    }
-
-    private static Vault client(String address, String token, int engineVersion, int openTimeout, int readTimeout) {
         try {
-            VaultConfig config = new VaultConfig().address(address).openTimeout(openTimeout).readTimeout(readTimeout);
+            VaultConfig config = new VaultConfig().address(address).openTimeout(5).readTimeout(30);
             if (token != null) {
                 config.token(token);
             }
@@ -76,38 +142,6 @@ public final class VaultApi {
         } catch (VaultException e) {
             throw new VaultK8sTrustException("Cannot configure a Vault client for " + address + ": " + e.getMessage(), e);
         }
-    }
-
-    /** POST {@code data} to {@code path} and return Vault's answer, whatever its status. */
-    public static Answer write(Vault plain, String path, Map<String, Object> data) {
-        try {
-            return answer(plain.logical().write(path, data));
-        } catch (VaultException e) {
-            return fromException(e);
-        }
-    }
-
-    /** GET {@code path} and return Vault's answer, whatever its status. */
-    public static Answer read(Vault plain, String path) {
-        try {
-            return answer(plain.logical().read(path));
-        } catch (VaultException e) {
-            return fromException(e);
-        }
-    }
-
-    private static Answer answer(LogicalResponse response) {
-        byte[] body = response.getRestResponse().getBody();
-        return new Answer(response.getRestResponse().getStatus(), parse(body));
-    }
-
-    private static Answer fromException(VaultException e) {
-        // The driver throws for 5xx and transport errors; its message holds the body after "Response body: ".
-        String message = String.valueOf(e.getMessage());
-        int at = message.indexOf("Response body: ");
-        JsonNode body = at >= 0 ? parse(message.substring(at + 15).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                : JSON.createObjectNode().set("errors", JSON.createArrayNode().add(message));
-        return new Answer(e.getHttpStatusCode(), body);
     }
 
     private static JsonNode parse(byte[] body) {
@@ -118,7 +152,7 @@ public final class VaultApi {
             return JSON.readTree(body);
         } catch (IOException e) {
             return JSON.createObjectNode().set("errors",
-                    JSON.createArrayNode().add(new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+                    JSON.createArrayNode().add(new String(body, StandardCharsets.UTF_8)));
         }
     }
 }
