@@ -86,6 +86,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         long started = System.nanoTime();
         BackendProvider provider = Backends.installed().named(settings.backend()).orElseThrow(() ->
                 new VaultK8sTrustException("Backend \"" + settings.backend() + "\" is not on the class path"));
+        // The client classes load on another thread while binaries are checked and the servers boot.
+        ClientWarmUp.start();
         // Obtaining binaries or images comes first and is not part of the start-up budget: a first build takes minutes.
         PreparedBackend prepared = provider.prepare(new BackendRequest(settings.vaultMode(), settings.config(),
                 settings.keepOnFailure()));
