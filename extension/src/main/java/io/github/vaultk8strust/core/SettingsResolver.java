@@ -16,6 +16,7 @@ import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.core.TrustSettings.FeaturePolicy;
 import io.github.vaultk8strust.spi.BackendConfig;
+import io.github.vaultk8strust.support.ServerVersions;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -202,7 +203,11 @@ public final class SettingsResolver {
         }
         serviceAccounts.forEach(sa -> namespaces.add(sa.namespace()));
 
-        BackendConfig config = this::setting;
+        // Versions: resolved here, once, for every backend ("1.33" -> "1.33.13"); backends read the resolved value.
+        Optional<String> kubernetesVersion = version(ServerVersions.Product.KUBERNETES);
+        Optional<String> vaultVersion = version(ServerVersions.Product.VAULT);
+        BackendConfig config = key -> key.equals(ConfigKeys.KUBERNETES_VERSION_KEY) ? kubernetesVersion
+                : key.equals(ConfigKeys.VAULT_VERSION_KEY) ? vaultVersion : setting(key);
         Backends.Choice choice = backends.choose(backendName, request.needsPods(), config,
                 request.origin() + "(backend)");
         Map<String, String> shape;
@@ -219,6 +224,15 @@ public final class SettingsResolver {
                 defaultRole, roles, policies, List.copyOf(serviceAccounts), List.copyOf(namespaces), k3sOnly,
                 keepOnFailure, choice.reason(), config, authMethods, kubernetesAuthPath, tokenReviewer,
                 kubernetesRoles);
+    }
+
+    private Optional<String> version(ServerVersions.Product product) {
+        String key = product.key();
+        Optional<String> value = setting(key).filter(v -> !v.isBlank());
+        String where = request.settings().containsKey(key)
+                ? request.origin() + "(" + product.attribute() + " = \"" + request.settings().get(key).trim() + "\")"
+                : "Configuration parameter " + key + " (or environment variable " + environmentVariable(key) + ")";
+        return value.map(v -> ServerVersions.resolve(product, v, where));
     }
 
     private Optional<String> setting(String key) {

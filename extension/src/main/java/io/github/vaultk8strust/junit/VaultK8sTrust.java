@@ -129,6 +129,20 @@ public @interface VaultK8sTrust {
     VaultPlacement vaultPlacement() default VaultPlacement.DEFAULT;
 
     /**
+     * Choose the Kubernetes version, e.g. {@code "1.33"} (its newest known patch) or {@code "1.33.13"}; empty defers
+     * to {@code vaultk8s.kubernetes.version}, then the library's pin ({@code 1.34.10}). An unknown version fails,
+     * listing the known ones. Not allowed together with {@link TrustMatrix}, which sets it per invocation.
+     */
+    String kubernetesVersion() default "";
+
+    /**
+     * Choose the Vault version, e.g. {@code "1.19"} or {@code "1.19.5"}; empty defers to
+     * {@code vaultk8s.vault.version}, then the library's pin ({@code 1.21.0}). Not allowed together with
+     * {@link TrustMatrix}.
+     */
+    String vaultVersion() default "";
+
+    /**
      * Set the start-up budget for all servers together, e.g. {@code "90s"}; empty defers to
      * {@link #STARTUP_TIMEOUT_KEY}, then 120 seconds.
      */

@@ -13,6 +13,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -139,13 +140,26 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
     private static EnvironmentCache.Lease<DefaultTrustEnvironment> acquire(ExtensionContext classContext) {
         Class<?> testClass = classContext.getRequiredTestClass();
         VaultK8sTrust annotation = findAnnotation(testClass);
-        TrustSettings settings = settings(classContext, annotation);
+        Optional<TrustMatrixExtension.Cell> cell = cell(classContext);
+        TrustSettings settings = settings(classContext, annotation, cell);
         @SuppressWarnings("unchecked")
         EnvironmentCache<DefaultTrustEnvironment> cache = classContext.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(CACHE,
                 key -> new EnvironmentCache<>(maxSize(classContext), DefaultTrustEnvironment::start),
                 EnvironmentCache.class);
-        return annotation.shared() ? cache.acquire(settings) : cache.acquirePrivate(settings);
+        // A matrix invocation's environment is its own, closed when the invocation ends: one at a time.
+        return annotation.shared() && cell.isEmpty() ? cache.acquire(settings) : cache.acquirePrivate(settings);
+    }
+
+    /** Return the matrix combination this class runs in, if it runs in one ({@link TrustMatrix}). */
+    private static Optional<TrustMatrixExtension.Cell> cell(ExtensionContext classContext) {
+        return Optional.ofNullable(classContext.getStore(TrustMatrixExtension.NAMESPACE)
+                .get(TrustMatrixExtension.CELL, TrustMatrixExtension.Cell.class));
+    }
+
+    /** Resolve the settings of a matrix invocation (its availability is checked before it runs). */
+    static TrustSettings settings(ExtensionContext classContext, TrustMatrixExtension.Cell cell) {
+        return settings(classContext, findAnnotation(classContext.getRequiredTestClass()), Optional.of(cell));
     }
 
     private static int maxSize(ExtensionContext context) {
@@ -165,17 +179,26 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
                 + value + "\" is not valid; use a whole number of environments, 1 or more");
     }
 
-    private static TrustSettings settings(ExtensionContext context, VaultK8sTrust annotation) {
+    private static TrustSettings settings(ExtensionContext context, VaultK8sTrust annotation,
+                                          Optional<TrustMatrixExtension.Cell> cell) {
         Class<?> testClass = context.getRequiredTestClass();
         return resolve(annotation, needsPods(testClass), context::getConfigurationParameter, System::getenv,
-                testClass.getClassLoader());
+                testClass.getClassLoader(), cell.map(TrustMatrixExtension.Cell::settings).orElse(Map.of()));
     }
 
     /** Resolve an annotation's settings; misuse becomes JUnit's {@link ExtensionConfigurationException}. */
     static TrustSettings resolve(VaultK8sTrust annotation, boolean needsPods,
                                  Function<String, Optional<String>> configuration, Function<String, String> environment,
                                  ClassLoader classLoader) {
-        TrustRequest request = AnnotationRequests.toRequest(annotation, needsPods, configuration, classLoader);
+        return resolve(annotation, needsPods, configuration, environment, classLoader, Map.of());
+    }
+
+    /** Resolve an annotation's settings plus settings given in code by a matrix invocation. */
+    static TrustSettings resolve(VaultK8sTrust annotation, boolean needsPods,
+                                 Function<String, Optional<String>> configuration, Function<String, String> environment,
+                                 ClassLoader classLoader, Map<String, String> matrixSettings) {
+        TrustRequest request = AnnotationRequests.toRequest(annotation, needsPods, configuration, classLoader,
+                matrixSettings);
         try {
             return new SettingsResolver(environment, Backends.installed()).resolve(request);
         } catch (VaultK8sTrustConfigurationException e) {

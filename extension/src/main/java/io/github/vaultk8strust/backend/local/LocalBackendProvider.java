@@ -2,6 +2,7 @@ package io.github.vaultk8strust.backend.local;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.spi.Availability;
 import io.github.vaultk8strust.spi.BackendConfig;
 import io.github.vaultk8strust.spi.BackendConfigException;
@@ -10,6 +11,7 @@ import io.github.vaultk8strust.spi.BackendProvider;
 import io.github.vaultk8strust.spi.BackendRequest;
 import io.github.vaultk8strust.spi.PreparedBackend;
 import io.github.vaultk8strust.support.Progress;
+import io.github.vaultk8strust.support.ServerVersions;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
@@ -66,8 +68,8 @@ public final class LocalBackendProvider implements BackendProvider {
             return Availability.no("its Vault cannot run there: " + e.getMessage());
         }
         LocalOptions options = LocalOptions.from(config);
-        BinarySources sources = BinarySources.fromEnvironment(options.explicitBinaries(), options.cacheDir(),
-                options.download(), options.build());
+        BinarySources sources = BinarySources.fromEnvironment(options.explicitBinaries(), versions(config),
+                options.cacheDir(), options.download(), options.build());
         return ServerBinaries.canObtain(servers(placement), sources);
     }
 
@@ -80,6 +82,21 @@ public final class LocalBackendProvider implements BackendProvider {
             ContainerDocker.requireEngine(docker.get());
         }
         Map<String, String> shape = new TreeMap<>(placement.shape());
+        // The versions are the environment's identity: two classes asking for different ones never share one.
+        shape.put("kubernetes-version", config.get(ConfigKeys.KUBERNETES_VERSION_KEY)
+                .orElse(ConfigKeys.DEFAULT_KUBERNETES_VERSION));
+        shape.put("etcd-version", ServerVersions.etcdFor(shape.get("kubernetes-version")));
+        if (placement.container()) {
+            config.get(ConfigKeys.VAULT_VERSION_KEY).ifPresent(version -> {
+                throw new BackendConfigException(ConfigKeys.VAULT_VERSION_KEY + " = \"" + version + "\" is not applied "
+                        + "to Vault in a container (vaultk8s.vault.placement=container): its version is the image's. "
+                        + "Leave the Vault version unset and choose the image with " + ConfigKeys.VAULT_CONTAINER_IMAGE_KEY
+                        + ", e.g. hashicorp/vault:" + version);
+            });
+        } else {
+            shape.put("vault-version", config.get(ConfigKeys.VAULT_VERSION_KEY)
+                    .orElse(ConfigKeys.DEFAULT_VAULT_VERSION));
+        }
         options.explicitBinaries().forEach((binary, path) -> {
             if (servers(placement).contains(binary)) {
                 shape.put(binary.settingKey(), path.toString());
@@ -92,8 +109,8 @@ public final class LocalBackendProvider implements BackendProvider {
     public PreparedBackend prepare(BackendRequest request) {
         LocalOptions options = LocalOptions.from(request.config());
         LocalPlacement placement = LocalPlacement.from(request.config());
-        BinarySources sources = BinarySources.fromEnvironment(options.explicitBinaries(), options.cacheDir(),
-                options.download(), options.build());
+        BinarySources sources = BinarySources.fromEnvironment(options.explicitBinaries(), versions(request.config()),
+                options.cacheDir(), options.download(), options.build());
         Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(servers(placement), sources, Progress::say);
         if (placement.container()) {
             // Outside the start-up budget, like the binaries: the image is there, or pulled now.
@@ -101,6 +118,24 @@ public final class LocalBackendProvider implements BackendProvider {
         }
         return deadline -> LocalBackend.start(binaries, request.vaultMode(), placement, request.keepOnFailure(),
                 deadline);
+    }
+
+    /**
+     * The versions asked for explicitly ({@link ConfigKeys#KUBERNETES_VERSION_KEY}, {@link ConfigKeys#VAULT_VERSION_KEY},
+     * already resolved by the core): those binaries come from their own cache folder, download or wrapper module, and
+     * one found on {@code PATH} is used only if it says it is that version. Unset: the pins, and any binary found.
+     */
+    static Map<ServerBinary, String> versions(BackendConfig config) {
+        Map<ServerBinary, String> versions = new java.util.EnumMap<>(ServerBinary.class);
+        config.get(ConfigKeys.KUBERNETES_VERSION_KEY).ifPresent(k8s -> {
+            versions.put(ServerBinary.KUBE_APISERVER, "v" + k8s);
+            String etcd = "v" + ServerVersions.etcdFor(k8s);
+            if (!etcd.equals(ServerBinary.ETCD.version())) {
+                versions.put(ServerBinary.ETCD, etcd);
+            }
+        });
+        config.get(ConfigKeys.VAULT_VERSION_KEY).ifPresent(vault -> versions.put(ServerBinary.VAULT, "v" + vault));
+        return versions;
     }
 
     /** The servers this backend runs as processes: Vault too, unless it runs in a container. */
