@@ -141,43 +141,60 @@ final class TrustMatrixExtension implements ClassTemplateInvocationContextProvid
 
     /**
      * Skip (or fail, per {@link TrustMatrix#UNAVAILABLE_KEY}) a combination whose backend says it cannot run here,
-     * with its reason; misuse still fails.
+     * with its reason; misuse still fails. Decided once per invocation (kept in its store), applied to the invocation
+     * and to each of its tests: JUnit may evaluate conditions of a class template invocation only for its tests.
      */
     private record CanRun(Cell cell) implements ExecutionCondition {
 
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            if (context.getTestMethod().isPresent()) {
-                return ConditionEvaluationResult.enabled("decided for the whole invocation");
-            }
-            boolean fail = context.getConfigurationParameter(TrustMatrix.UNAVAILABLE_KEY)
-                    .or(() -> Optional.ofNullable(System.getenv(ConfigKeys.environmentVariable(TrustMatrix.UNAVAILABLE_KEY))))
-                    .map(v -> v.trim().toLowerCase(Locale.ROOT)).map(v -> switch (v) {
-                        case "skip" -> false;
-                        case "fail" -> true;
-                        default -> throw new ExtensionConfigurationException("Configuration parameter "
-                                + TrustMatrix.UNAVAILABLE_KEY + " = \"" + v + "\" is not valid; accepted: skip, fail");
-                    }).orElse(false);
-            String reason;
-            try {
-                TrustSettings settings = VaultK8sTrustExtension.settings(context, cell);
-                Availability availability = Backends.installed().named(settings.backend()).orElseThrow()
-                        .probe(settings.config());
-                if (availability.available()) {
-                    return ConditionEvaluationResult.enabled(cell.displayName() + ": " + availability.reason());
-                }
-                reason = cell.displayName() + " cannot run here: backend " + settings.backend() + ": "
-                        + availability.reason();
-            } catch (ExtensionConfigurationException e) {
-                throw e;
-            } catch (VaultK8sTrustException e) {
-                reason = cell.displayName() + " cannot run here: " + e.getMessage();
-            }
-            if (fail) {
-                throw new ExtensionConfigurationException(reason + " (" + TrustMatrix.UNAVAILABLE_KEY + "=fail)");
-            }
-            return ConditionEvaluationResult.disabled(reason + " (set " + TrustMatrix.UNAVAILABLE_KEY
-                    + "=fail to fail instead)");
+            Optional<String> reason = unavailable(context, cell);
+            return reason.map(r -> ConditionEvaluationResult.disabled(r + " (set " + TrustMatrix.UNAVAILABLE_KEY
+                    + "=fail to fail instead)")).orElseGet(() -> ConditionEvaluationResult.enabled(cell.displayName()
+                    + " can run here"));
+        }
+    }
+
+    /**
+     * Say why this invocation's combination cannot run here, empty when it can; with {@code fail} configured, throw
+     * instead. The answer is kept in the invocation's store.
+     */
+    static Optional<String> unavailable(ExtensionContext context, Cell cell) {
+        ExtensionContext invocation = context;
+        while (invocation.getTestMethod().isPresent() && invocation.getParent().isPresent()) {
+            invocation = invocation.getParent().get();
+        }
+        ExtensionContext classContext = invocation;
+        String answer = invocation.getStore(NAMESPACE).getOrComputeIfAbsent("unavailable",
+                key -> probe(classContext, cell).orElse(""), String.class);
+        if (answer.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean fail = context.getConfigurationParameter(TrustMatrix.UNAVAILABLE_KEY)
+                .or(() -> Optional.ofNullable(System.getenv(ConfigKeys.environmentVariable(TrustMatrix.UNAVAILABLE_KEY))))
+                .map(v -> v.trim().toLowerCase(Locale.ROOT)).map(v -> switch (v) {
+                    case "skip" -> false;
+                    case "fail" -> true;
+                    default -> throw new ExtensionConfigurationException("Configuration parameter "
+                            + TrustMatrix.UNAVAILABLE_KEY + " = \"" + v + "\" is not valid; accepted: skip, fail");
+                }).orElse(false);
+        if (fail) {
+            throw new ExtensionConfigurationException(answer + " (" + TrustMatrix.UNAVAILABLE_KEY + "=fail)");
+        }
+        return Optional.of(answer);
+    }
+
+    private static Optional<String> probe(ExtensionContext classContext, Cell cell) {
+        try {
+            TrustSettings settings = VaultK8sTrustExtension.settings(classContext, cell);
+            Availability availability = Backends.installed().named(settings.backend()).orElseThrow()
+                    .probe(settings.config());
+            return availability.available() ? Optional.empty() : Optional.of(cell.displayName()
+                    + " cannot run here: backend " + settings.backend() + ": " + availability.reason());
+        } catch (ExtensionConfigurationException e) {
+            throw e;
+        } catch (VaultK8sTrustException e) {
+            return Optional.of(cell.displayName() + " cannot run here: " + e.getMessage());
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeClassTemplateInvocationCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -36,8 +37,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * through the {@link Injectables} table into parameters and fields. Holds no state of its own: everything lives in
  * JUnit's stores, which close it in reverse order.
  */
-final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolver, TestInstancePostProcessor,
-        TestInstantiationAwareExtension {
+final class VaultK8sTrustExtension implements BeforeAllCallback, BeforeClassTemplateInvocationCallback,
+        ParameterResolver, TestInstancePostProcessor, TestInstantiationAwareExtension {
 
     private static final Namespace NAMESPACE = Namespace.create(VaultK8sTrustExtension.class);
     private static final String CACHE = "cache";
@@ -50,6 +51,22 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (AnnotationSupport.isAnnotated(context.getRequiredTestClass(), TrustMatrix.class)
+                && cell(context).isEmpty()) {
+            // A class template runs beforeAll once around all its invocations: each invocation starts its own.
+            return;
+        }
+        environment(context);
+    }
+
+    @Override
+    public void beforeClassTemplateInvocation(ExtensionContext context) {
+        // A @TrustMatrix invocation: its environment starts before its tests, so their times stay their own; a
+        // combination that cannot run here starts nothing (its tests are skipped with the reason, or it fails).
+        Optional<TrustMatrixExtension.Cell> cell = cell(context);
+        if (cell.isPresent() && TrustMatrixExtension.unavailable(context, cell.get()).isPresent()) {
+            return;
+        }
         environment(context);
     }
 

@@ -169,7 +169,7 @@ public final class ServerBinaries {
         List<String> missing = new ArrayList<>();
         for (ServerBinary binary : EnumSet.copyOf(wanted)) {
             boolean found = sources.explicit().containsKey(binary)
-                    || (binary.inKubebuilderAssets() && sources.kubebuilderAssets()
+                    || (binary.inKubebuilderAssets() && !sources.versionAsked(binary) && sources.kubebuilderAssets()
                             .map(dir -> isExecutableFile(dir.resolve(binary.id()))).orElse(false))
                     || (!sources.versionAsked(binary) && binary.executableNames().stream().anyMatch(name ->
                             sources.searchPath().stream().anyMatch(dir -> isExecutableFile(dir.resolve(name)))))
