@@ -144,7 +144,7 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, BeforeClassTemp
 
     /** Return the environment of the test class this context belongs to, acquiring it on first use. */
     static DefaultTrustEnvironment environment(ExtensionContext context) {
-        ExtensionContext classContext = classContext(context);
+        ExtensionContext classContext = matrixInvocation(classContext(context));
         Class<?> testClass = classContext.getRequiredTestClass();
         EnvironmentCache.Lease<?> lease = classContext.getStore(NAMESPACE).getOrComputeIfAbsent(
                 new LeaseKey(testClass), key -> acquire(classContext), EnvironmentCache.Lease.class);
@@ -166,6 +166,22 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, BeforeClassTemp
                 EnvironmentCache.class);
         // A matrix invocation's environment is its own, closed when the invocation ends: one at a time.
         return annotation.shared() && cell.isEmpty() ? cache.acquire(settings) : cache.acquirePrivate(settings);
+    }
+
+    /**
+     * In a {@link TrustMatrix} invocation, return the invocation's own context (for a {@code @Nested} class, its
+     * enclosing one), so that nested classes share the invocation's environment; otherwise the context itself.
+     */
+    private static ExtensionContext matrixInvocation(ExtensionContext classContext) {
+        if (cell(classContext).isEmpty()) {
+            return classContext;
+        }
+        ExtensionContext c = classContext;
+        while (!AnnotationSupport.isAnnotated(c.getRequiredTestClass(), TrustMatrix.class) && c.getParent().isPresent()
+                && c.getParent().get().getTestClass().isPresent()) {
+            c = c.getParent().get();
+        }
+        return c;
     }
 
     /** Return the matrix combination this class runs in, if it runs in one ({@link TrustMatrix}). */

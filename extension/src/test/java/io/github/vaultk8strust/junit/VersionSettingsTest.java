@@ -220,6 +220,35 @@ class VersionSettingsTest {
         }
     }
 
+    @TrustMatrix(kubernetes = "1.34", vault = "1.21")
+    @VaultK8sTrust(backend = Backend.LOCAL)
+    static class UnavailableWithNested {
+        @Test
+        void outer() {
+            throw new AssertionError("must not run");
+        }
+
+        @org.junit.jupiter.api.Nested
+        class Inner {
+            @Test
+            void inner() {
+                throw new AssertionError("must not run");
+            }
+        }
+    }
+
+    @Test
+    void nestedClassesOfAnInvocationAreSkippedWithIt(@TempDir Path emptyCache) {
+        var events = EngineTestKit.engine("junit-jupiter").selectors(selectClass(UnavailableWithNested.class))
+                .configurationParameter(ConfigKeys.CACHE_DIR_KEY, emptyCache.toString())
+                .configurationParameter(ConfigKeys.DOWNLOAD_KEY, "false")
+                .configurationParameter(ConfigKeys.BUILD_KEY, "false").execute().allEvents();
+
+        assertThat(events.failed().list()).isEmpty();
+        assertThat(events.skipped().list()).extracting(e -> e.getTestDescriptor().getDisplayName())
+                .containsExactlyInAnyOrder("outer()", "Inner");
+    }
+
     @Test
     void combinationsThatCannotRunHereAreSkippedWithTheReasonOrFail(@TempDir Path emptyCache) {
         var kit = EngineTestKit.engine("junit-jupiter").selectors(selectClass(Unavailable.class))
