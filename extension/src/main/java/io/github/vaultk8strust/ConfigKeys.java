@@ -54,6 +54,11 @@ public final class ConfigKeys {
      * default {@value #DEFAULT_VAULT_VERSION}.
      */
     public static final String VAULT_VERSION_KEY = "vaultk8s.vault.version";
+    /**
+     * Configuration key for {@code vaultFlavor}: {@code vault} (default) or {@code openbao} ({@link VaultFlavor});
+     * OpenBao's {@code bao} must be provided on the local backend.
+     */
+    public static final String VAULT_FLAVOR_KEY = "vaultk8s.vault.flavor";
     /** The default of {@link #KUBERNETES_VERSION_KEY}: the kube-apiserver the library pins. */
     public static final String DEFAULT_KUBERNETES_VERSION = "1.34.10";
     /** The default of {@link #VAULT_VERSION_KEY}: the Vault the library pins. */

@@ -100,6 +100,16 @@ public final class TrustEnvironmentBuilder {
         return this;
     }
 
+    /** Choose HashiCorp Vault or OpenBao; default: {@link ConfigKeys#VAULT_FLAVOR_KEY}, then Vault. Sets that key in code. */
+    public TrustEnvironmentBuilder vaultFlavor(VaultFlavor flavor) {
+        if (Objects.requireNonNull(flavor, "flavor") == VaultFlavor.DEFAULT) {
+            settings.remove(ConfigKeys.VAULT_FLAVOR_KEY);
+        } else {
+            settings.put(ConfigKeys.VAULT_FLAVOR_KEY, flavor.settingValue());
+        }
+        return this;
+    }
+
     /** Set the budget for all servers and the trust setup together; default 120 seconds. */
     public TrustEnvironmentBuilder startupTimeout(Duration timeout) {
         this.startupTimeout = Objects.requireNonNull(timeout, "timeout").toString();

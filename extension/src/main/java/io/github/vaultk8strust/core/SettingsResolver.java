@@ -205,9 +205,21 @@ public final class SettingsResolver {
 
         // Versions: resolved here, once, for every backend ("1.33" -> "1.33.13"); backends read the resolved value.
         Optional<String> kubernetesVersion = version(ServerVersions.Product.KUBERNETES);
-        Optional<String> vaultVersion = version(ServerVersions.Product.VAULT);
+        Optional<String> flavor = setting(ConfigKeys.VAULT_FLAVOR_KEY).filter(v -> !v.isBlank())
+                .map(v -> parseEnum(ConfigKeys.VAULT_FLAVOR_KEY, v, io.github.vaultk8strust.VaultFlavor.class))
+                .map(io.github.vaultk8strust.VaultFlavor::settingValue);
+        boolean openBao = flavor.filter("openbao"::equals).isPresent();
+        if (openBao && setting(ConfigKeys.VAULT_VERSION_KEY).filter(v -> !v.isBlank()).isPresent()) {
+            throw misuse("vaultFlavor = OPENBAO with a Vault version (" + ConfigKeys.VAULT_VERSION_KEY + " = \""
+                    + setting(ConfigKeys.VAULT_VERSION_KEY).orElseThrow() + "\"): the library knows no OpenBao versions, "
+                    + "because it cannot build OpenBao (the Go module proxy refuses github.com/openbao/openbao) and "
+                    + "downloads only HashiCorp releases. Leave the version unset and provide the bao you want: on the "
+                    + "PATH or with " + ConfigKeys.LOCAL_VAULT_KEY + " (releases: https://github.com/openbao/openbao/releases)");
+        }
+        Optional<String> vaultVersion = openBao ? Optional.empty() : version(ServerVersions.Product.VAULT);
         BackendConfig config = key -> key.equals(ConfigKeys.KUBERNETES_VERSION_KEY) ? kubernetesVersion
-                : key.equals(ConfigKeys.VAULT_VERSION_KEY) ? vaultVersion : setting(key);
+                : key.equals(ConfigKeys.VAULT_VERSION_KEY) ? vaultVersion
+                : key.equals(ConfigKeys.VAULT_FLAVOR_KEY) ? flavor : setting(key);
         Backends.Choice choice = backends.choose(backendName, request.needsPods(), config,
                 request.origin() + "(backend)");
         Map<String, String> shape;

@@ -52,6 +52,9 @@ final class AnnotationRequests {
         if (!annotation.kubernetesVersion().isBlank()) {
             settings.put(ConfigKeys.KUBERNETES_VERSION_KEY, annotation.kubernetesVersion());
         }
+        if (annotation.vaultFlavor() != io.github.vaultk8strust.VaultFlavor.DEFAULT) {
+            settings.put(ConfigKeys.VAULT_FLAVOR_KEY, annotation.vaultFlavor().settingValue());
+        }
         if (!annotation.vaultVersion().isBlank()) {
             settings.put(ConfigKeys.VAULT_VERSION_KEY, annotation.vaultVersion());
         }

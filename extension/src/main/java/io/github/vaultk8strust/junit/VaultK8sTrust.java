@@ -10,6 +10,7 @@ import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.TokenReviewer;
 import io.github.vaultk8strust.TrustEnvironment;
+import io.github.vaultk8strust.VaultFlavor;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.VaultPlacement;
 import java.lang.annotation.Documented;
@@ -141,6 +142,13 @@ public @interface VaultK8sTrust {
      * {@link TrustMatrix}.
      */
     String vaultVersion() default "";
+
+    /**
+     * Choose HashiCorp Vault or OpenBao; {@link VaultFlavor#DEFAULT} defers to {@code vaultk8s.vault.flavor}, then
+     * Vault. OpenBao cannot be built by the library: on the local backend put {@code bao} on the {@code PATH} or
+     * point {@code vaultk8s.local.vault} at it (releases: https://github.com/openbao/openbao/releases).
+     */
+    VaultFlavor vaultFlavor() default VaultFlavor.DEFAULT;
 
     /**
      * Set the start-up budget for all servers together, e.g. {@code "90s"}; empty defers to

@@ -132,6 +132,42 @@ class VersionSettingsTest {
                 .containsEntry(ConfigKeys.VAULT_VERSION_KEY, "1.19");
     }
 
+    @VaultK8sTrust(backend = Backend.LOCAL, vaultFlavor = io.github.vaultk8strust.VaultFlavor.OPENBAO)
+    static class OpenBao {
+    }
+
+    @VaultK8sTrust(backend = Backend.LOCAL, vaultFlavor = io.github.vaultk8strust.VaultFlavor.OPENBAO,
+            vaultVersion = "1.19")
+    static class OpenBaoWithVersion {
+    }
+
+    @Test
+    void openBaoIsAFlavorWithoutKnownVersions() {
+        TrustSettings bao = resolve(OpenBao.class);
+        assertThat(bao.backendShape()).containsEntry("vault-flavor", "openbao");
+        assertThat(bao.vaultVersion()).isEqualTo("openbao");
+        assertThat(bao.key()).isNotEqualTo(resolve(Pinned.class).key());
+
+        assertThatThrownBy(() -> resolve(OpenBaoWithVersion.class)).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("vaultFlavor = OPENBAO with a Vault version (vaultk8s.vault.version = \"1.19\")")
+                .hasMessageContaining("the Go module proxy refuses github.com/openbao/openbao")
+                .hasMessageContaining("https://github.com/openbao/openbao/releases");
+        config.put(ConfigKeys.VAULT_FLAVOR_KEY, "hashicorp");
+        assertThatThrownBy(() -> resolve(Pinned.class)).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("vaultk8s.vault.flavor").hasMessageContaining("accepted: vault, openbao");
+    }
+
+    @Test
+    void withoutABaoBinaryTheLocalBackendSaysWhereToGetOne() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.github.vaultk8strust.backend.local.BinarySourcesAccess
+                .noBaoOnPath(), "a bao is on this machine's PATH");
+        TrustSettings bao = resolve(OpenBao.class);
+        var provider = io.github.vaultk8strust.core.Backends.installed().named("local").orElseThrow();
+
+        assertThat(provider.probe(bao.config()).reason()).contains("needs a bao binary")
+                .contains("https://github.com/openbao/openbao/releases").contains("vaultk8s.local.vault");
+    }
+
     // ---------------------------------------------------------------------------------------------
     // @TrustMatrix
 

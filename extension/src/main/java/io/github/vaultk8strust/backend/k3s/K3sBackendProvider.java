@@ -54,6 +54,12 @@ public final class K3sBackendProvider implements BackendProvider {
         requireInCluster(config);
         refuseVersionSettings(config);
         K3sOptions options = K3sOptions.from(config);
+        if (config.get(ConfigKeys.VAULT_FLAVOR_KEY).filter("openbao"::equals).isPresent()
+                && !options.vaultImage().contains("openbao")) {
+            throw new BackendConfigException("vaultk8s.vault.flavor = openbao on the k3s backend: its Vault is the image "
+                    + ConfigKeys.K3S_VAULT_IMAGE_KEY + " (now " + options.vaultImage() + "); set it to an OpenBao image, "
+                    + "e.g. openbao/openbao:2.4");
+        }
         Map<String, String> shape = new TreeMap<>();
         shape.put("k3s-image", options.k3sImage());
         shape.put("vault-image", options.vaultImage());
