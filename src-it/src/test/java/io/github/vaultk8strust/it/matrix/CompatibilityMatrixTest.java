@@ -36,6 +36,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.AfterClassTemplateInvocationCallback;
+import org.junit.jupiter.api.extension.BeforeClassTemplateInvocationCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -49,12 +53,15 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * from.
  */
 @TrustMatrix(kubernetes = {"1.33", "1.34"}, vault = {"1.19", "1.21"})
+@ExtendWith(CompatibilityMatrixTest.Timing.class) // before @VaultK8sTrust: its clock starts before the environment
 @VaultK8sTrust(backend = Backend.LOCAL)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CompatibilityMatrixTest {
 
     /** Per combination ("[kubernetes 1.34.10, vault 1.21.0]"): check name to outcome. */
     private static final Map<String, Map<String, String>> RESULTS = new ConcurrentHashMap<>();
+    /** Per combination: start-up (invocation start to its first test) and the whole invocation, in ms. */
+    private static final Map<String, long[]> TIMES = new ConcurrentHashMap<>();
     /** Per combination: adversarial case to the Vault error it got. */
     private static final Map<String, Map<String, String>> REJECTIONS = new ConcurrentHashMap<>();
 
@@ -85,6 +92,33 @@ class CompatibilityMatrixTest {
             RESULTS.computeIfAbsent(combination, k -> new ConcurrentHashMap<>()).put(context.getDisplayName(), outcome);
         }
     };
+
+    /** Times each invocation: reported, never asserted (a benchmark, not a test). */
+    static final class Timing implements BeforeClassTemplateInvocationCallback, BeforeEachCallback,
+            AfterClassTemplateInvocationCallback {
+        private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(Timing.class);
+
+        @Override
+        public void beforeClassTemplateInvocation(ExtensionContext context) {
+            TIMES.put(context.getDisplayName(), new long[] {System.nanoTime(), -1, -1});
+        }
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            long[] times = TIMES.get(context.getParent().orElseThrow().getDisplayName());
+            if (times != null && times[1] < 0) {
+                times[1] = (System.nanoTime() - times[0]) / 1_000_000;
+            }
+        }
+
+        @Override
+        public void afterClassTemplateInvocation(ExtensionContext context) {
+            long[] times = TIMES.get(context.getDisplayName());
+            if (times != null) {
+                times[2] = (System.nanoTime() - times[0]) / 1_000_000;
+            }
+        }
+    }
 
     @Test
     @Order(1)
@@ -155,6 +189,12 @@ class CompatibilityMatrixTest {
         return m.group(1);
     }
 
+    private static String time(String combination, int index) {
+        long[] times = TIMES.get(combination);
+        return times == null || times[index] < 0 ? "—" : String.format(java.util.Locale.ROOT, "%.1f s",
+                times[index] / 1000.0);
+    }
+
     /** Write target/compatibility.md: the table (one row per combination) and the rejection texts per version. */
     @AfterAll
     static void writeCompatibilityTable() throws IOException {
@@ -165,8 +205,8 @@ class CompatibilityMatrixTest {
                 + LocalDate.now(ZoneOffset.UTC) + " (" + System.getProperty("os.name") + "/"
                 + System.getProperty("os.arch") + "):");
         lines.add("");
-        lines.add("| Kubernetes | Vault | versions served | seed walkthrough | adversarial tokens (9) |");
-        lines.add("|---|---|---|---|---|");
+        lines.add("| Kubernetes | Vault | versions served | seed walkthrough | adversarial tokens (9) | start-up | whole class |");
+        lines.add("|---|---|---|---|---|---:|---:|");
         new TreeMap<>(RESULTS).forEach((combination, checks) -> {
             Matcher m = Pattern.compile("\\[kubernetes (\\S+), vault (\\S+)]").matcher(combination);
             String k8s = m.find() ? m.group(1) : combination;
@@ -174,7 +214,7 @@ class CompatibilityMatrixTest {
             lines.add("| " + k8s + " | " + vault + " | " + checks.getOrDefault("runsTheVersionsItSays(TrustEnvironment)", "not run")
                     + " | " + checks.getOrDefault("seedWalkthrough(Vault)", "not run") + " | "
                     + checks.getOrDefault("everyAdversarialTokenIsRejectedWithTheExpectedReason(TrustEnvironment)",
-                    "not run") + " |");
+                    "not run") + " | " + time(combination, 1) + " | " + time(combination, 2) + " |");
         });
         lines.add("");
         Map<String, Map<String, List<String>>> byCase = new TreeMap<>();
