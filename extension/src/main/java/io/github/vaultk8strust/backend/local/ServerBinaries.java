@@ -246,17 +246,19 @@ public final class ServerBinaries {
     static Optional<String> versionOf(ServerBinary binary, Path executable) {
         List<String> command = List.of(executable.toString(), binary == ServerBinary.VAULT ? "version" : "--version");
         Process process = null;
+        Path output = null;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.PIPE).start();
-            process.getOutputStream().close();
-            byte[] output = process.getInputStream().readNBytes(4096);
+            // Output to a file, not a pipe: a binary that hangs without printing cannot block this thread.
+            output = Files.createTempFile("vault-k8s-trust-version-", ".txt");
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             if (!process.waitFor(VERSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 return Optional.empty();
             }
-            var m = VERSION_IN_OUTPUT.matcher(new String(output, StandardCharsets.UTF_8));
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            var m = VERSION_IN_OUTPUT.matcher(text.length() > 4096 ? text.substring(0, 4096) : text);
             return m.find() ? Optional.of(m.group(1)) : Optional.empty();
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -264,6 +266,13 @@ public final class ServerBinaries {
         } finally {
             if (process != null && process.isAlive()) {
                 process.destroyForcibly();
+            }
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException e) {
+                    // a few bytes in the temp directory
+                }
             }
         }
     }
