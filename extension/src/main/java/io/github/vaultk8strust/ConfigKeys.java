@@ -43,6 +43,26 @@ public final class ConfigKeys {
     public static final String LOCAL_ISSUER_HOST_IN_CERT_KEY = "vaultk8s.local.issuer-host-in-cert";
     /** Configuration key for {@code startupTimeout}, e.g. {@code 120s}, {@code 2m}, {@code PT2M}. */
     public static final String STARTUP_TIMEOUT_KEY = "vaultk8s.startup.timeout";
+    /**
+     * Configuration key for {@code kubernetesVersion}: the Kubernetes (kube-apiserver) version, full ({@code 1.33.13})
+     * or a minor ({@code 1.33}, the newest known patch); default {@value #DEFAULT_KUBERNETES_VERSION}. The known
+     * versions are listed in the README's compatibility table.
+     */
+    public static final String KUBERNETES_VERSION_KEY = "vaultk8s.kubernetes.version";
+    /**
+     * Configuration key for {@code vaultVersion}: the Vault version, full ({@code 1.19.5}) or a minor ({@code 1.19});
+     * default {@value #DEFAULT_VAULT_VERSION}.
+     */
+    public static final String VAULT_VERSION_KEY = "vaultk8s.vault.version";
+    /**
+     * Configuration key for {@code vaultFlavor}: {@code vault} (default) or {@code openbao} ({@link VaultFlavor});
+     * OpenBao's {@code bao} must be provided on the local backend.
+     */
+    public static final String VAULT_FLAVOR_KEY = "vaultk8s.vault.flavor";
+    /** The default of {@link #KUBERNETES_VERSION_KEY}: the kube-apiserver the library pins. */
+    public static final String DEFAULT_KUBERNETES_VERSION = "1.34.10";
+    /** The default of {@link #VAULT_VERSION_KEY}: the Vault the library pins. */
+    public static final String DEFAULT_VAULT_VERSION = "1.21.0";
     /** Configuration key for the local backend's etcd binary. */
     public static final String LOCAL_ETCD_KEY = "vaultk8s.local.etcd";
     /** Configuration key for the local backend's kube-apiserver binary. */

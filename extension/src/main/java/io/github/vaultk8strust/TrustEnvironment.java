@@ -30,6 +30,15 @@ public interface TrustEnvironment {
     /** Return the name of the backend that runs this environment, e.g. {@code local} (also for third-party backends). */
     String backendName();
 
+    /**
+     * Return the Kubernetes version this environment runs, e.g. {@code 1.34.10}: the resolved
+     * {@link ConfigKeys#KUBERNETES_VERSION_KEY} ({@code "1.33"} resolves to its newest known patch), else the pin.
+     */
+    String kubernetesVersion();
+
+    /** Return the Vault version this environment runs, e.g. {@code 1.21.0}: the resolved {@link ConfigKeys#VAULT_VERSION_KEY}, else the pin. */
+    String vaultVersion();
+
     /** Return the cluster's service-account issuer, byte for byte the {@code oidc_discovery_url} Vault trusts. */
     String issuer();
 

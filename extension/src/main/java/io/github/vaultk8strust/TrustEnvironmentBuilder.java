@@ -82,6 +82,34 @@ public final class TrustEnvironmentBuilder {
         return this;
     }
 
+    /**
+     * Choose the Kubernetes version, e.g. {@code "1.33"} (its newest known patch) or {@code "1.33.13"}; default:
+     * {@link ConfigKeys#KUBERNETES_VERSION_KEY}, then {@value ConfigKeys#DEFAULT_KUBERNETES_VERSION}. Sets that key in code.
+     */
+    public TrustEnvironmentBuilder kubernetesVersion(String version) {
+        settings.put(ConfigKeys.KUBERNETES_VERSION_KEY, Objects.requireNonNull(version, "version"));
+        return this;
+    }
+
+    /**
+     * Choose the Vault version, e.g. {@code "1.19"} or {@code "1.19.5"}; default: {@link ConfigKeys#VAULT_VERSION_KEY},
+     * then {@value ConfigKeys#DEFAULT_VAULT_VERSION}. Sets that key in code.
+     */
+    public TrustEnvironmentBuilder vaultVersion(String version) {
+        settings.put(ConfigKeys.VAULT_VERSION_KEY, Objects.requireNonNull(version, "version"));
+        return this;
+    }
+
+    /** Choose HashiCorp Vault or OpenBao; default: {@link ConfigKeys#VAULT_FLAVOR_KEY}, then Vault. Sets that key in code. */
+    public TrustEnvironmentBuilder vaultFlavor(VaultFlavor flavor) {
+        if (Objects.requireNonNull(flavor, "flavor") == VaultFlavor.DEFAULT) {
+            settings.remove(ConfigKeys.VAULT_FLAVOR_KEY);
+        } else {
+            settings.put(ConfigKeys.VAULT_FLAVOR_KEY, flavor.settingValue());
+        }
+        return this;
+    }
+
     /** Set the budget for all servers and the trust setup together; default 120 seconds. */
     public TrustEnvironmentBuilder startupTimeout(Duration timeout) {
         this.startupTimeout = Objects.requireNonNull(timeout, "timeout").toString();

@@ -160,6 +160,16 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     }
 
     @Override
+    public String kubernetesVersion() {
+        return settings.kubernetesVersion();
+    }
+
+    @Override
+    public String vaultVersion() {
+        return settings.vaultVersion();
+    }
+
+    @Override
     public String issuer() {
         return backend.cluster().issuer();
     }

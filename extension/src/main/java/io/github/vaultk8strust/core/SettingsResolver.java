@@ -16,6 +16,7 @@ import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.core.TrustSettings.FeaturePolicy;
 import io.github.vaultk8strust.spi.BackendConfig;
+import io.github.vaultk8strust.support.ServerVersions;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -202,7 +203,23 @@ public final class SettingsResolver {
         }
         serviceAccounts.forEach(sa -> namespaces.add(sa.namespace()));
 
-        BackendConfig config = this::setting;
+        // Versions: resolved here, once, for every backend ("1.33" -> "1.33.13"); backends read the resolved value.
+        Optional<String> kubernetesVersion = version(ServerVersions.Product.KUBERNETES);
+        Optional<String> flavor = setting(ConfigKeys.VAULT_FLAVOR_KEY).filter(v -> !v.isBlank())
+                .map(v -> parseEnum(ConfigKeys.VAULT_FLAVOR_KEY, v, io.github.vaultk8strust.VaultFlavor.class))
+                .map(io.github.vaultk8strust.VaultFlavor::settingValue);
+        boolean openBao = flavor.filter("openbao"::equals).isPresent();
+        if (openBao && setting(ConfigKeys.VAULT_VERSION_KEY).filter(v -> !v.isBlank()).isPresent()) {
+            throw misuse("vaultFlavor = OPENBAO with a Vault version (" + ConfigKeys.VAULT_VERSION_KEY + " = \""
+                    + setting(ConfigKeys.VAULT_VERSION_KEY).orElseThrow() + "\"): the library knows no OpenBao versions, "
+                    + "because it cannot build OpenBao (the Go module proxy refuses github.com/openbao/openbao) and "
+                    + "downloads only HashiCorp releases. Leave the version unset and provide the bao you want: on the "
+                    + "PATH or with " + ConfigKeys.LOCAL_VAULT_KEY + " (releases: https://github.com/openbao/openbao/releases)");
+        }
+        Optional<String> vaultVersion = openBao ? Optional.empty() : version(ServerVersions.Product.VAULT);
+        BackendConfig config = key -> key.equals(ConfigKeys.KUBERNETES_VERSION_KEY) ? kubernetesVersion
+                : key.equals(ConfigKeys.VAULT_VERSION_KEY) ? vaultVersion
+                : key.equals(ConfigKeys.VAULT_FLAVOR_KEY) ? flavor : setting(key);
         Backends.Choice choice = backends.choose(backendName, request.needsPods(), config,
                 request.origin() + "(backend)");
         Map<String, String> shape;
@@ -219,6 +236,15 @@ public final class SettingsResolver {
                 defaultRole, roles, policies, List.copyOf(serviceAccounts), List.copyOf(namespaces), k3sOnly,
                 keepOnFailure, choice.reason(), config, authMethods, kubernetesAuthPath, tokenReviewer,
                 kubernetesRoles);
+    }
+
+    private Optional<String> version(ServerVersions.Product product) {
+        String key = product.key();
+        Optional<String> value = setting(key).filter(v -> !v.isBlank());
+        String where = request.settings().containsKey(key)
+                ? request.origin() + "(" + product.attribute() + " = \"" + request.settings().get(key).trim() + "\")"
+                : "Configuration parameter " + key + " (or environment variable " + environmentVariable(key) + ")";
+        return value.map(v -> ServerVersions.resolve(product, v, where));
     }
 
     private Optional<String> setting(String key) {

@@ -88,6 +88,18 @@ public record TrustSettings(
         return key().hashCode();
     }
 
+    /** Return the Kubernetes version: the backend's ({@code kubernetes-version} in its shape), else the one asked for, else the pin. */
+    public String kubernetesVersion() {
+        return backendShape.containsKey("kubernetes-version") ? backendShape.get("kubernetes-version") : config.get(io.github.vaultk8strust.ConfigKeys.KUBERNETES_VERSION_KEY)
+                .orElse(io.github.vaultk8strust.ConfigKeys.DEFAULT_KUBERNETES_VERSION);
+    }
+
+    /** Return the Vault version: the backend's ({@code vault-version} in its shape), else the one asked for, else the pin. */
+    public String vaultVersion() {
+        return backendShape.containsKey("vault-version") ? backendShape.get("vault-version") : config.get(io.github.vaultk8strust.ConfigKeys.VAULT_VERSION_KEY)
+                .orElse(io.github.vaultk8strust.ConfigKeys.DEFAULT_VAULT_VERSION);
+    }
+
     /** Return the role with this name. */
     public Optional<RoleSpec> role(String name) {
         return roles.stream().filter(r -> r.name().equals(name)).findFirst();

@@ -35,6 +35,13 @@ final class AnnotationRequests {
 
     static TrustRequest toRequest(VaultK8sTrust annotation, boolean needsPods,
                                   Function<String, Optional<String>> configuration, ClassLoader classLoader) {
+        return toRequest(annotation, needsPods, configuration, classLoader, Map.of());
+    }
+
+    /** The request, with settings a {@link TrustMatrix} invocation gives in code added. */
+    static TrustRequest toRequest(VaultK8sTrust annotation, boolean needsPods,
+                                  Function<String, Optional<String>> configuration, ClassLoader classLoader,
+                                  Map<String, String> matrixSettings) {
         Map<String, String> settings = new LinkedHashMap<>();
         if (!annotation.k3sImage().isBlank()) {
             settings.put(ConfigKeys.K3S_IMAGE_KEY, annotation.k3sImage());
@@ -42,9 +49,19 @@ final class AnnotationRequests {
         if (!annotation.vaultImage().isBlank()) {
             settings.put(ConfigKeys.K3S_VAULT_IMAGE_KEY, annotation.vaultImage());
         }
+        if (!annotation.kubernetesVersion().isBlank()) {
+            settings.put(ConfigKeys.KUBERNETES_VERSION_KEY, annotation.kubernetesVersion());
+        }
+        if (annotation.vaultFlavor() != io.github.vaultk8strust.VaultFlavor.DEFAULT) {
+            settings.put(ConfigKeys.VAULT_FLAVOR_KEY, annotation.vaultFlavor().settingValue());
+        }
+        if (!annotation.vaultVersion().isBlank()) {
+            settings.put(ConfigKeys.VAULT_VERSION_KEY, annotation.vaultVersion());
+        }
         if (annotation.vaultPlacement() != VaultPlacement.DEFAULT) {
             settings.put(ConfigKeys.VAULT_PLACEMENT_KEY, annotation.vaultPlacement().settingValue());
         }
+        settings.putAll(matrixSettings);
         return new TrustRequest(ORIGIN,
                 annotation.backend() == Backend.DEFAULT ? null : annotation.backend(),
                 annotation.vaultMode() == VaultMode.DEFAULT ? null : annotation.vaultMode(),

@@ -10,6 +10,7 @@ import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.TokenReviewer;
 import io.github.vaultk8strust.TrustEnvironment;
+import io.github.vaultk8strust.VaultFlavor;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.VaultPlacement;
 import java.lang.annotation.Documented;
@@ -127,6 +128,27 @@ public @interface VaultK8sTrust {
      * default.
      */
     VaultPlacement vaultPlacement() default VaultPlacement.DEFAULT;
+
+    /**
+     * Choose the Kubernetes version, e.g. {@code "1.33"} (its newest known patch) or {@code "1.33.13"}; empty defers
+     * to {@code vaultk8s.kubernetes.version}, then the library's pin ({@code 1.34.10}). An unknown version fails,
+     * listing the known ones. Not allowed together with {@link TrustMatrix}, which sets it per invocation.
+     */
+    String kubernetesVersion() default "";
+
+    /**
+     * Choose the Vault version, e.g. {@code "1.19"} or {@code "1.19.5"}; empty defers to
+     * {@code vaultk8s.vault.version}, then the library's pin ({@code 1.21.0}). Not allowed together with
+     * {@link TrustMatrix}.
+     */
+    String vaultVersion() default "";
+
+    /**
+     * Choose HashiCorp Vault or OpenBao; {@link VaultFlavor#DEFAULT} defers to {@code vaultk8s.vault.flavor}, then
+     * Vault. OpenBao cannot be built by the library: on the local backend put {@code bao} on the {@code PATH} or
+     * point {@code vaultk8s.local.vault} at it (releases: https://github.com/openbao/openbao/releases).
+     */
+    VaultFlavor vaultFlavor() default VaultFlavor.DEFAULT;
 
     /**
      * Set the start-up budget for all servers together, e.g. {@code "90s"}; empty defers to

@@ -13,10 +13,12 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeClassTemplateInvocationCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -35,8 +37,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * through the {@link Injectables} table into parameters and fields. Holds no state of its own: everything lives in
  * JUnit's stores, which close it in reverse order.
  */
-final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolver, TestInstancePostProcessor,
-        TestInstantiationAwareExtension {
+final class VaultK8sTrustExtension implements BeforeAllCallback, BeforeClassTemplateInvocationCallback,
+        ParameterResolver, TestInstancePostProcessor, TestInstantiationAwareExtension {
 
     private static final Namespace NAMESPACE = Namespace.create(VaultK8sTrustExtension.class);
     private static final String CACHE = "cache";
@@ -49,6 +51,22 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (AnnotationSupport.isAnnotated(context.getRequiredTestClass(), TrustMatrix.class)
+                && cell(context).isEmpty()) {
+            // A class template runs beforeAll once around all its invocations: each invocation starts its own.
+            return;
+        }
+        environment(context);
+    }
+
+    @Override
+    public void beforeClassTemplateInvocation(ExtensionContext context) {
+        // A @TrustMatrix invocation: its environment starts before its tests, so their times stay their own; a
+        // combination that cannot run here starts nothing (its tests are skipped with the reason, or it fails).
+        Optional<TrustMatrixExtension.Cell> cell = cell(context);
+        if (cell.isPresent() && TrustMatrixExtension.unavailable(context, cell.get()).isPresent()) {
+            return;
+        }
         environment(context);
     }
 
@@ -126,7 +144,7 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
 
     /** Return the environment of the test class this context belongs to, acquiring it on first use. */
     static DefaultTrustEnvironment environment(ExtensionContext context) {
-        ExtensionContext classContext = classContext(context);
+        ExtensionContext classContext = matrixInvocation(classContext(context));
         Class<?> testClass = classContext.getRequiredTestClass();
         EnvironmentCache.Lease<?> lease = classContext.getStore(NAMESPACE).getOrComputeIfAbsent(
                 new LeaseKey(testClass), key -> acquire(classContext), EnvironmentCache.Lease.class);
@@ -139,13 +157,42 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
     private static EnvironmentCache.Lease<DefaultTrustEnvironment> acquire(ExtensionContext classContext) {
         Class<?> testClass = classContext.getRequiredTestClass();
         VaultK8sTrust annotation = findAnnotation(testClass);
-        TrustSettings settings = settings(classContext, annotation);
+        Optional<TrustMatrixExtension.Cell> cell = cell(classContext);
+        TrustSettings settings = settings(classContext, annotation, cell);
         @SuppressWarnings("unchecked")
         EnvironmentCache<DefaultTrustEnvironment> cache = classContext.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(CACHE,
                 key -> new EnvironmentCache<>(maxSize(classContext), DefaultTrustEnvironment::start),
                 EnvironmentCache.class);
-        return annotation.shared() ? cache.acquire(settings) : cache.acquirePrivate(settings);
+        // A matrix invocation's environment is its own, closed when the invocation ends: one at a time.
+        return annotation.shared() && cell.isEmpty() ? cache.acquire(settings) : cache.acquirePrivate(settings);
+    }
+
+    /**
+     * In a {@link TrustMatrix} invocation, return the invocation's own context (for a {@code @Nested} class, its
+     * enclosing one), so that nested classes share the invocation's environment; otherwise the context itself.
+     */
+    private static ExtensionContext matrixInvocation(ExtensionContext classContext) {
+        if (cell(classContext).isEmpty()) {
+            return classContext;
+        }
+        ExtensionContext c = classContext;
+        while (!AnnotationSupport.isAnnotated(c.getRequiredTestClass(), TrustMatrix.class) && c.getParent().isPresent()
+                && c.getParent().get().getTestClass().isPresent()) {
+            c = c.getParent().get();
+        }
+        return c;
+    }
+
+    /** Return the matrix combination this class runs in, if it runs in one ({@link TrustMatrix}). */
+    private static Optional<TrustMatrixExtension.Cell> cell(ExtensionContext classContext) {
+        return Optional.ofNullable(classContext.getStore(TrustMatrixExtension.NAMESPACE)
+                .get(TrustMatrixExtension.CELL, TrustMatrixExtension.Cell.class));
+    }
+
+    /** Resolve the settings of a matrix invocation (its availability is checked before it runs). */
+    static TrustSettings settings(ExtensionContext classContext, TrustMatrixExtension.Cell cell) {
+        return settings(classContext, findAnnotation(classContext.getRequiredTestClass()), Optional.of(cell));
     }
 
     private static int maxSize(ExtensionContext context) {
@@ -165,17 +212,26 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, ParameterResolv
                 + value + "\" is not valid; use a whole number of environments, 1 or more");
     }
 
-    private static TrustSettings settings(ExtensionContext context, VaultK8sTrust annotation) {
+    private static TrustSettings settings(ExtensionContext context, VaultK8sTrust annotation,
+                                          Optional<TrustMatrixExtension.Cell> cell) {
         Class<?> testClass = context.getRequiredTestClass();
         return resolve(annotation, needsPods(testClass), context::getConfigurationParameter, System::getenv,
-                testClass.getClassLoader());
+                testClass.getClassLoader(), cell.map(TrustMatrixExtension.Cell::settings).orElse(Map.of()));
     }
 
     /** Resolve an annotation's settings; misuse becomes JUnit's {@link ExtensionConfigurationException}. */
     static TrustSettings resolve(VaultK8sTrust annotation, boolean needsPods,
                                  Function<String, Optional<String>> configuration, Function<String, String> environment,
                                  ClassLoader classLoader) {
-        TrustRequest request = AnnotationRequests.toRequest(annotation, needsPods, configuration, classLoader);
+        return resolve(annotation, needsPods, configuration, environment, classLoader, Map.of());
+    }
+
+    /** Resolve an annotation's settings plus settings given in code by a matrix invocation. */
+    static TrustSettings resolve(VaultK8sTrust annotation, boolean needsPods,
+                                 Function<String, Optional<String>> configuration, Function<String, String> environment,
+                                 ClassLoader classLoader, Map<String, String> matrixSettings) {
+        TrustRequest request = AnnotationRequests.toRequest(annotation, needsPods, configuration, classLoader,
+                matrixSettings);
         try {
             return new SettingsResolver(environment, Backends.installed()).resolve(request);
         } catch (VaultK8sTrustConfigurationException e) {

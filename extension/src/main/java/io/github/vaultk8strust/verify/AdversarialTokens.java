@@ -72,7 +72,11 @@ public final class AdversarialTokens {
     static final String NOT_YET_VALID_ERROR = "token not yet valid";
     static final String SIGNATURE_ERROR = "failed to verify id token signature";
     static final String ISSUER_ERROR = "invalid issuer (iss) claim";
-    /** Vault 1.21 (go-oidc under hashicorp/cap): {@code oidc: malformed jwt: unexpected signature algorithm "none"}. */
+    /**
+     * Vault 1.21 (go-oidc under hashicorp/cap): {@code oidc: malformed jwt: unexpected signature algorithm "none"};
+     * Vault 1.19: {@code oidc: malformed jwt: go-jose/go-jose: unexpected signature algorithm "none"}. The common part
+     * is matched (checked on both by src-it's CompatibilityMatrixTest).
+     */
     static final String ALG_NONE_ERROR = "unexpected signature algorithm \"none\"";
 
     /** kubernetes auth method: the token's service account is not in bound_service_account_names. */

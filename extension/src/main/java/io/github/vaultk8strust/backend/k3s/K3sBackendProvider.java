@@ -52,13 +52,52 @@ public final class K3sBackendProvider implements BackendProvider {
     @Override
     public Map<String, String> shape(BackendConfig config) {
         requireInCluster(config);
+        refuseVersionSettings(config);
         K3sOptions options = K3sOptions.from(config);
+        if (config.get(ConfigKeys.VAULT_FLAVOR_KEY).filter("openbao"::equals).isPresent()
+                && !options.vaultImage().contains("openbao")) {
+            throw new BackendConfigException("vaultk8s.vault.flavor = openbao on the k3s backend: its Vault is the image "
+                    + ConfigKeys.K3S_VAULT_IMAGE_KEY + " (now " + options.vaultImage() + "); set it to an OpenBao image, "
+                    + "e.g. openbao/openbao:2.4");
+        }
         Map<String, String> shape = new TreeMap<>();
         shape.put("k3s-image", options.k3sImage());
         shape.put("vault-image", options.vaultImage());
         shape.put("system-images", String.join(",", options.systemImages()));
         shape.put("privileged", String.valueOf(options.privileged()));
+        // The versions are the images' (the tag's digits); reported by TrustEnvironment.kubernetesVersion()/vaultVersion().
+        tagVersion(options.k3sImage()).ifPresent(v -> shape.put("kubernetes-version", v));
+        tagVersion(options.vaultImage()).ifPresent(v -> shape.put("vault-version", v));
         return shape;
+    }
+
+    /**
+     * Version settings are the local backend's: on k3s the versions are the images', and a k3s image is only usable
+     * with its own system-image list (README, "Compatibility"). Refuse instead of running other versions than asked.
+     */
+    private static void refuseVersionSettings(BackendConfig config) {
+        for (String key : java.util.List.of(ConfigKeys.KUBERNETES_VERSION_KEY, ConfigKeys.VAULT_VERSION_KEY)) {
+            config.get(key).ifPresent(version -> {
+                boolean k8s = key.equals(ConfigKeys.KUBERNETES_VERSION_KEY);
+                throw new BackendConfigException(key + " = \"" + version + "\" is not applied by the k3s backend: its "
+                        + (k8s ? "Kubernetes version is the k3s image's (" + ConfigKeys.K3S_IMAGE_KEY + ", with its "
+                        + ConfigKeys.K3S_SYSTEM_IMAGES_KEY + "; default " + ConfigKeys.DEFAULT_K3S_IMAGE + ")"
+                        : "Vault version is the Vault image's (" + ConfigKeys.K3S_VAULT_IMAGE_KEY + ", e.g. "
+                        + "hashicorp/vault:" + version + ")") + ". Choose the image instead, or run the version "
+                        + "matrix on the local backend (backend = Backend.LOCAL).");
+            });
+        }
+    }
+
+    /** {@code rancher/k3s:v1.34.1-k3s1} to {@code 1.34.1}, {@code hashicorp/vault:1.20} to {@code 1.20}. */
+    static java.util.Optional<String> tagVersion(String image) {
+        int colon = image.lastIndexOf(':');
+        if (colon < 0 || image.indexOf('/', colon) >= 0) {
+            return java.util.Optional.empty();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("v?(\\d+\\.\\d+(\\.\\d+)?)")
+                .matcher(image.substring(colon + 1));
+        return m.lookingAt() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
 
     /**

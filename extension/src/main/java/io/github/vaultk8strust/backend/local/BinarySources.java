@@ -29,6 +29,10 @@ import org.apiguardian.api.API;
  * @param build whether building from the bundled Go wrapper modules is allowed
  * @param goExecutable the {@code go} command to build with; when empty, {@code go} is looked up on
  *     {@code searchPath}
+ * @param versions versions asked for explicitly ({@code v1.33.13}); such a server comes from its own cache folder,
+ *     download or wrapper module, and a binary found by setting, {@code KUBEBUILDER_ASSETS} or {@code PATH} is used
+ *     only if its {@code --version} says so. Servers without an entry get their pin ({@link ServerBinary#version()})
+ *     and any binary found is used, as before versions were settings.
  */
 @API(status = INTERNAL, since = "0.1")
 public record BinarySources(
@@ -39,7 +43,25 @@ public record BinarySources(
         boolean download,
         Map<ServerBinary, DownloadSpec> downloads,
         boolean build,
-        Optional<Path> goExecutable) {
+        Optional<Path> goExecutable,
+        Map<ServerBinary, String> versions) {
+
+    /** Sources for the pinned versions only. */
+    public BinarySources(Map<ServerBinary, Path> explicit, Optional<Path> kubebuilderAssets, List<Path> searchPath,
+            Path cacheDir, boolean download, Map<ServerBinary, DownloadSpec> downloads, boolean build,
+            Optional<Path> goExecutable) {
+        this(explicit, kubebuilderAssets, searchPath, cacheDir, download, downloads, build, goExecutable, Map.of());
+    }
+
+    /** Return the version wanted of {@code binary}, with its leading {@code v}: the one asked for, else the pin. */
+    public String version(ServerBinary binary) {
+        return versions.getOrDefault(binary, binary.version());
+    }
+
+    /** Return whether a version of {@code binary} was asked for explicitly (found binaries are then version-checked). */
+    public boolean versionAsked(ServerBinary binary) {
+        return versions.containsKey(binary);
+    }
 
     /**
      * Create the sources, copying the collections so later changes by the caller cannot alter a
@@ -61,6 +83,7 @@ public record BinarySources(
         cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
         downloads = Map.copyOf(downloads);
         goExecutable = Objects.requireNonNull(goExecutable, "goExecutable");
+        versions = Map.copyOf(versions);
     }
 
     /**
@@ -75,16 +98,32 @@ public record BinarySources(
      */
     public static BinarySources fromEnvironment(Map<ServerBinary, Path> explicit, Path cacheDir,
             boolean download, boolean build) {
+        return fromEnvironment(explicit, Map.of(), cacheDir, download, build);
+    }
+
+    /**
+     * Build the sources from this process's environment for the versions asked for.
+     *
+     * @param explicit binaries named by the caller's settings
+     * @param versions versions asked for explicitly, with their leading {@code v}; others get their pin
+     * @param cacheDir where to keep downloaded and built binaries
+     * @param download whether downloading is allowed
+     * @param build whether building from Go modules is allowed
+     * @return the sources
+     */
+    public static BinarySources fromEnvironment(Map<ServerBinary, Path> explicit, Map<ServerBinary, String> versions,
+            Path cacheDir, boolean download, boolean build) {
         Optional<Path> assets = pathFromEnv("KUBEBUILDER_ASSETS");
         List<Path> searchPath = splitPath(System.getenv("PATH"));
         String os = DownloadSpec.currentOs();
         String arch = DownloadSpec.currentArch();
         Map<ServerBinary, DownloadSpec> downloads = new EnumMap<>(ServerBinary.class);
         for (ServerBinary binary : ServerBinary.values()) {
-            DownloadSpec.official(binary, os, arch).ifPresent(spec -> downloads.put(binary, spec));
+            DownloadSpec.official(binary, versions.getOrDefault(binary, binary.version()), os, arch)
+                    .ifPresent(spec -> downloads.put(binary, spec));
         }
         return new BinarySources(explicit, assets, searchPath, cacheDir, download, downloads, build,
-                wellKnownGo(searchPath));
+                wellKnownGo(searchPath), versions);
     }
 
     /**

@@ -45,10 +45,22 @@ public record DownloadSpec(URI archive, URI checksums, String checksumEntry, Str
      *     (Kubernetes publishes no darwin server binaries)
      */
     public static Optional<DownloadSpec> official(ServerBinary binary, String os, String arch) {
+        return official(binary, binary.version(), os, arch);
+    }
+
+    /**
+     * Return the official release download of {@code version} of a server for a platform.
+     *
+     * @param binary the server
+     * @param version the version with its leading {@code v}, e.g. {@code v1.33.13}
+     * @param os {@code linux} or {@code darwin}
+     * @param arch {@code amd64} or {@code arm64}
+     * @return the download, or empty where none is published
+     */
+    public static Optional<DownloadSpec> official(ServerBinary binary, String version, String os, String arch) {
         if (!(os.equals("linux") || os.equals("darwin")) || !(arch.equals("amd64") || arch.equals("arm64"))) {
             return Optional.empty();
         }
-        String version = binary.version();
         return switch (binary) {
             case ETCD -> {
                 // etcd ships tar.gz for linux and zip for darwin, with the binary under a versioned folder.

@@ -169,11 +169,11 @@ public final class ServerBinaries {
         List<String> missing = new ArrayList<>();
         for (ServerBinary binary : EnumSet.copyOf(wanted)) {
             boolean found = sources.explicit().containsKey(binary)
-                    || (binary.inKubebuilderAssets() && sources.kubebuilderAssets()
+                    || (binary.inKubebuilderAssets() && !sources.versionAsked(binary) && sources.kubebuilderAssets()
                             .map(dir -> isExecutableFile(dir.resolve(binary.id()))).orElse(false))
-                    || binary.executableNames().stream().anyMatch(name -> sources.searchPath().stream()
-                            .anyMatch(dir -> isExecutableFile(dir.resolve(name))))
-                    || isExecutableFile(cachedBinary(binary, sources.cacheDir()));
+                    || (!sources.versionAsked(binary) && binary.executableNames().stream().anyMatch(name ->
+                            sources.searchPath().stream().anyMatch(dir -> isExecutableFile(dir.resolve(name)))))
+                    || isExecutableFile(cachedBinary(binary, sources.version(binary), sources.cacheDir()));
             if (found) {
                 continue;
             }
@@ -202,9 +202,79 @@ public final class ServerBinaries {
      * @return {@code <cacheDir>/bin/<id>-<version>-<os>-<arch>/<id>}
      */
     public static Path cachedBinary(ServerBinary binary, Path cacheDir) {
-        String folder = binary.id() + "-" + binary.version() + "-" + DownloadSpec.currentOs() + "-"
+        return cachedBinary(binary, binary.version(), cacheDir);
+    }
+
+    /**
+     * Return where the cache keeps a version of a server for the running platform.
+     *
+     * @param binary the server
+     * @param version the version with its leading {@code v}
+     * @param cacheDir the cache root
+     * @return {@code <cacheDir>/bin/<id>-<version>-<os>-<arch>/<id>}
+     */
+    public static Path cachedBinary(ServerBinary binary, String version, Path cacheDir) {
+        String folder = binary.id() + "-" + version + "-" + DownloadSpec.currentOs() + "-"
                 + DownloadSpec.currentArch();
         return cacheDir.toAbsolutePath().resolve("bin").resolve(folder).resolve(binary.id());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Versions
+
+    private static final Pattern VERSION_IN_OUTPUT = Pattern.compile("v?(\\d+\\.\\d+\\.\\d+)");
+    private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(20);
+
+    /** The setting a server's version comes from, for messages. */
+    static String versionKey(ServerBinary binary) {
+        return binary == ServerBinary.VAULT ? ConfigKeys.VAULT_VERSION_KEY : ConfigKeys.KUBERNETES_VERSION_KEY;
+    }
+
+    /**
+     * Ask a binary its version ({@code --version}; {@code vault version}) and say which it is when it is not
+     * {@code wanted}; empty when it is. A binary that does not answer counts as another version.
+     */
+    static Optional<String> wrongVersion(ServerBinary binary, Path executable, String wanted) {
+        String found = versionOf(binary, executable).orElse("of unknown version");
+        String bare = wanted.startsWith("v") ? wanted.substring(1) : wanted;
+        boolean bao = executable.getFileName().toString().equals("bao");
+        return !bao && (found.equals(bare) || found.equals("v" + bare)) ? Optional.empty()
+                : Optional.of(bao ? "OpenBao " + found : found.startsWith("of") ? found : "v" + found);
+    }
+
+    /** Run {@code executable --version} (etcd, kube-apiserver) or {@code executable version} (vault, bao). */
+    static Optional<String> versionOf(ServerBinary binary, Path executable) {
+        List<String> command = List.of(executable.toString(), binary == ServerBinary.VAULT ? "version" : "--version");
+        Process process = null;
+        Path output = null;
+        try {
+            // Output to a file, not a pipe: a binary that hangs without printing cannot block this thread.
+            output = Files.createTempFile("vault-k8s-trust-version-", ".txt");
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            if (!process.waitFor(VERSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return Optional.empty();
+            }
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            var m = VERSION_IN_OUTPUT.matcher(text.length() > 4096 ? text.substring(0, 4096) : text);
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+            }
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException e) {
+                    // a few bytes in the temp directory
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -215,7 +285,15 @@ public final class ServerBinaries {
         for (ServerBinary binary : wanted) {
             Path path = sources.explicit().get(binary);
             if (path != null) {
-                explicitProblem(binary, path).ifPresent(problem -> bad.put(binary, List.of(problem)));
+                explicitProblem(binary, path)
+                        .or(() -> sources.versionAsked(binary) ? wrongVersion(binary, path, sources.version(binary))
+                                .map(found -> binary.settingKey() + " / " + binary.envVar() + " points at " + path
+                                        + ", which is " + binary.id() + " " + found + ", but " + sources.version(binary)
+                                        + " was asked for (" + versionKey(binary) + "). Point the setting at a "
+                                        + sources.version(binary) + " binary, or unset it to let vault-k8s-trust use"
+                                        + " its cache, download or build that version.")
+                                : Optional.empty())
+                        .ifPresent(problem -> bad.put(binary, List.of(problem)));
             }
         }
         if (!bad.isEmpty()) {
@@ -262,24 +340,38 @@ public final class ServerBinaries {
                 Path dir = assets.get();
                 Path candidate = dir.resolve(binary.id());
                 if (isExecutableFile(candidate)) {
-                    return Optional.of(candidate.toAbsolutePath());
-                }
-                report.add("KUBEBUILDER_ASSETS (" + dir + "): "
+                    Optional<String> other = sources.versionAsked(binary)
+                            ? wrongVersion(binary, candidate, sources.version(binary)) : Optional.empty();
+                    if (other.isEmpty()) {
+                        return Optional.of(candidate.toAbsolutePath());
+                    }
+                    report.add("KUBEBUILDER_ASSETS (" + dir + "): " + binary.id() + " is " + other.get() + ", not "
+                            + sources.version(binary) + "; skipped");
+                } else {
+                    report.add("KUBEBUILDER_ASSETS (" + dir + "): "
                         + (Files.isDirectory(dir) ? describeAbsent(candidate) : "not a directory"));
+                }
             }
         }
 
+        List<String> skipped = new ArrayList<>();
         for (String name : binary.executableNames()) {
             for (Path dir : sources.searchPath()) {
                 Path candidate = dir.resolve(name);
                 if (isExecutableFile(candidate)) {
-                    return Optional.of(candidate.toAbsolutePath());
+                    Optional<String> other = sources.versionAsked(binary)
+                            ? wrongVersion(binary, candidate, sources.version(binary)) : Optional.empty();
+                    if (other.isEmpty()) {
+                        return Optional.of(candidate.toAbsolutePath());
+                    }
+                    skipped.add(candidate + " is " + other.get());
                 }
             }
         }
         String path = sources.searchPath().isEmpty() ? "empty"
                 : sources.searchPath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
-        report.add("PATH (" + path + "): no " + binary.executableNamesText());
+        report.add("PATH (" + path + "): " + (skipped.isEmpty() ? "no " + binary.executableNamesText()
+                : String.join(", ", skipped) + ", not " + sources.version(binary) + "; skipped"));
 
         return fromCache(binary, sources, progress, report);
     }
@@ -287,7 +379,8 @@ public final class ServerBinaries {
     /** Steps 4 to 6: the cache, then download or build into it, under the per-server lock. */
     private static Optional<Path> fromCache(ServerBinary binary, BinarySources sources, Consumer<String> progress,
             List<String> report) {
-        Path target = cachedBinary(binary, sources.cacheDir());
+        String version = sources.version(binary);
+        Path target = cachedBinary(binary, version, sources.cacheDir());
         if (isExecutableFile(target) && CacheIntegrity.isVerified(target)) {
             return Optional.of(target);
         }
@@ -304,13 +397,13 @@ public final class ServerBinaries {
         try {
             Files.createDirectories(binDir);
             Path realLock = binDir.toRealPath().resolve(lockFile.getFileName());
-            return underLock(binary, realLock, progress,
+            return underLock(binary, version, realLock, progress,
                     () -> produce(binary, sources, target, progress, report));
         } catch (ClosedByInterruptException e) {
             // Interrupted while blocked in FileChannel.lock(): a cancellation, not a cache problem.
             Thread.currentThread().interrupt();
             throw new VaultK8sTrustException("Interrupted while waiting for the lock on " + binary.id() + " "
-                    + binary.version() + " in " + target.getParent(), e);
+                    + version + " in " + target.getParent(), e);
         } catch (IOException e) {
             report.add("cache " + target.getParent() + ": unusable: " + describe(e)
                     + " (make the cache directory writable, or pick another one)");
@@ -318,12 +411,13 @@ public final class ServerBinaries {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VaultK8sTrustException("Interrupted while waiting for or producing " + binary.id()
-                    + " " + binary.version() + " in " + target.getParent(), e);
+                    + " " + version + " in " + target.getParent(), e);
         }
     }
 
     private static Optional<Path> produce(ServerBinary binary, BinarySources sources, Path target,
             Consumer<String> progress, List<String> report) throws InterruptedException {
+        String version = sources.version(binary);
         // Another process may have finished it while this one waited for the lock; check what is there.
         if (isExecutableFile(target)) {
             Optional<String> problem = CacheIntegrity.verify(target);
@@ -341,12 +435,12 @@ public final class ServerBinaries {
         DownloadSpec spec = sources.downloads().get(binary);
         if (sources.download() && spec != null) {
             try {
-                download(binary, spec, target, sources.cacheDir(), progress);
+                download(binary, version, spec, target, sources.cacheDir(), progress);
                 return Optional.of(target);
             } catch (IOException | RuntimeException e) {
                 String why = describe(e);
                 report.add("download " + spec.archive() + ": failed: " + why);
-                progress.accept("download of " + binary.id() + " " + binary.version() + " failed (" + why
+                progress.accept("download of " + binary.id() + " " + version + " failed (" + why
                         + "); trying the next source");
             }
         } else {
@@ -364,11 +458,11 @@ public final class ServerBinaries {
             return Optional.empty();
         }
         try {
-            build(binary, go.get(), target, sources.cacheDir(), progress);
+            build(binary, version, go.get(), target, sources.cacheDir(), progress);
             return Optional.of(target);
         } catch (IOException | RuntimeException e) {
             report.add("build from Go modules with " + go.get() + ": failed: " + describe(e));
-            progress.accept("build of " + binary.id() + " " + binary.version() + " failed; see "
+            progress.accept("build of " + binary.id() + " " + version + " failed; see "
                     + buildLog(binary, sources.cacheDir()));
             return Optional.empty();
         }
@@ -378,7 +472,7 @@ public final class ServerBinaries {
         if (!sources.download()) {
             return "download: switched off";
         }
-        return "download: no official " + binary.id() + " " + binary.version() + " release for "
+        return "download: no official " + binary.id() + " " + sources.version(binary) + " release for "
                 + DownloadSpec.currentOs() + "/" + DownloadSpec.currentArch();
     }
 
@@ -399,11 +493,11 @@ public final class ServerBinaries {
         Optional<Path> run() throws InterruptedException;
     }
 
-    private static Optional<Path> underLock(ServerBinary binary, Path lockFile, Consumer<String> progress,
+    private static Optional<Path> underLock(ServerBinary binary, String version, Path lockFile, Consumer<String> progress,
             LockedAction action) throws IOException, InterruptedException {
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, key -> new ReentrantLock());
         if (!jvmLock.tryLock()) {
-            progress.accept("waiting for another thread that is obtaining " + binary.id() + " " + binary.version());
+            progress.accept("waiting for another thread that is obtaining " + binary.id() + " " + version);
             jvmLock.lockInterruptibly();
         }
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -411,7 +505,7 @@ public final class ServerBinaries {
             if (lock == null) {
                 long start = System.nanoTime();
                 progress.accept("waiting for another process that is downloading or building " + binary.id() + " "
-                        + binary.version() + " (holds " + lockFile + ")");
+                        + version + " (holds " + lockFile + ")");
                 lock = channel.lock();
                 progress.accept("the other process released " + lockFile + " after " + elapsed(start));
             }
@@ -452,10 +546,10 @@ public final class ServerBinaries {
     // ---------------------------------------------------------------------------------------------
     // Download
 
-    private static void download(ServerBinary binary, DownloadSpec spec, Path target, Path cacheDir,
+    private static void download(ServerBinary binary, String version, DownloadSpec spec, Path target, Path cacheDir,
             Consumer<String> progress) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        progress.accept("downloading " + binary.id() + " " + binary.version() + " from " + spec.archive()
+        progress.accept("downloading " + binary.id() + " " + version + " from " + spec.archive()
                 + ": first time only; usually under a minute, later runs reuse " + target);
         HttpClient client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -469,7 +563,7 @@ public final class ServerBinaries {
         Path tmpDir = Files.createDirectories(cacheDir.resolve("tmp"));
         Path archive = Files.createTempFile(tmpDir, binary.id() + "-download-", ".part");
         try {
-            String actual = fetch(client, spec.archive(), archive, binary, start, progress);
+            String actual = fetch(client, spec.archive(), archive, binary, version, start, progress);
             if (!actual.equalsIgnoreCase(expected)) {
                 throw new IOException("SHA-256 mismatch for " + spec.archive() + ": expected " + expected + " (from "
                         + spec.checksums() + "), actual " + actual + ". The download is corrupt or was altered"
@@ -479,7 +573,7 @@ public final class ServerBinaries {
         } finally {
             Files.deleteIfExists(archive);
         }
-        progress.accept("downloaded " + binary.id() + " " + binary.version() + " in " + elapsed(start) + " to "
+        progress.accept("downloaded " + binary.id() + " " + version + " in " + elapsed(start) + " to "
                 + target);
     }
 
@@ -549,7 +643,7 @@ public final class ServerBinaries {
     }
 
     /** Stream the body to {@code file}, hashing on the way, and return its SHA-256 in hex. */
-    private static String fetch(HttpClient client, URI uri, Path file, ServerBinary binary, long start,
+    private static String fetch(HttpClient client, URI uri, Path file, ServerBinary binary, String version, long start,
             Consumer<String> progress) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = send(client, uri, HttpResponse.BodyHandlers.ofInputStream());
         MessageDigest sha256 = sha256();
@@ -565,7 +659,7 @@ public final class ServerBinaries {
                 received += n;
                 if (System.nanoTime() >= nextReport) {
                     nextReport = System.nanoTime() + HEARTBEAT.toNanos();
-                    progress.accept("still downloading " + binary.id() + " " + binary.version() + ": "
+                    progress.accept("still downloading " + binary.id() + " " + version + ": "
                             + megabytes(received) + (total > 0 ? " of " + megabytes(total) : "") + " after "
                             + elapsed(start));
                 }
@@ -627,7 +721,7 @@ public final class ServerBinaries {
     // ---------------------------------------------------------------------------------------------
     // Build
 
-    private static void build(ServerBinary binary, Path go, Path target, Path cacheDir, Consumer<String> progress)
+    private static void build(ServerBinary binary, String version, Path go, Path target, Path cacheDir, Consumer<String> progress)
             throws IOException, InterruptedException {
         Path tmpDir = Files.createDirectories(cacheDir.resolve("tmp"));
         Path log = buildLog(binary, cacheDir);
@@ -636,8 +730,8 @@ public final class ServerBinaries {
         Path module = Files.createTempDirectory(tmpDir, "gomod-" + binary.id() + "-");
         Process process = null;
         try {
-            copyModule(binary, module);
-            List<String> command = goBuildCommand(binary, go, out);
+            copyModule(binary, version, module);
+            List<String> command = goBuildCommand(binary, version, go, out);
             ProcessBuilder builder = new ProcessBuilder(command).directory(module.toFile()).redirectErrorStream(true);
             // Only what the build needs; GOTOOLCHAIN, GOCACHE and GOMODCACHE stay the user's so that
             // Go's persistent caches make every build after the first take seconds.
@@ -646,10 +740,10 @@ public final class ServerBinaries {
             builder.environment().put("GOFLAGS", "-mod=readonly");
 
             long start = System.nanoTime();
-            progress.accept("building " + binary.id() + " " + binary.version() + " from Go modules: first time only; "
+            progress.accept("building " + binary.id() + " " + version + " from Go modules: first time only; "
                     + coldBuildTime(binary) + ", later runs reuse " + target + " (log: " + log + ")");
             BufferedWriter logWriter = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
-            logWriter.write("# " + Instant.now() + ": building " + binary.id() + " " + binary.version() + " in " + module);
+            logWriter.write("# " + Instant.now() + ": building " + binary.id() + " " + version + " in " + module);
             logWriter.newLine();
             logWriter.write("# GOWORK=off CGO_ENABLED=0 GOFLAGS=-mod=readonly " + command.stream()
                     .map(arg -> arg.contains(" ") ? "'" + arg + "'" : arg).collect(Collectors.joining(" ")));
@@ -668,7 +762,7 @@ public final class ServerBinaries {
             pumpThread.start();
 
             while (!process.waitFor(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS)) {
-                progress.accept("still building " + binary.id() + " " + binary.version() + ": " + elapsed(start)
+                progress.accept("still building " + binary.id() + " " + version + ": " + elapsed(start)
                         + " elapsed, " + pump.packages() + " packages compiled so far");
             }
             pumpThread.join();
@@ -683,7 +777,7 @@ public final class ServerBinaries {
                 throw new IOException("go build exited with code 0 but wrote no " + out + "; full log: " + log);
             }
             moveIntoPlace(out, target);
-            progress.accept("built " + binary.id() + " " + binary.version() + " in " + elapsed(start) + " ("
+            progress.accept("built " + binary.id() + " " + version + " in " + elapsed(start) + " ("
                     + pump.packages() + " packages compiled) to " + target);
         } finally {
             if (process != null && process.isAlive()) {
@@ -706,9 +800,23 @@ public final class ServerBinaries {
                 : "a cold build takes 3–10 minutes on 2 cores";
     }
 
-    private static void copyModule(ServerBinary binary, Path module) throws IOException {
+    /**
+     * Return the wrapper module's resource folder: {@code gomod/<id>} for the pin, {@code gomod/<id>-<version>} for
+     * another version the library ships a wrapper for.
+     */
+    static String moduleFolder(ServerBinary binary, String version) {
+        return version.equals(binary.version()) ? "gomod/" + binary.id() : "gomod/" + binary.id() + "-" + version;
+    }
+
+    private static void copyModule(ServerBinary binary, String version, Path module) throws IOException {
+        String folder = moduleFolder(binary, version);
+        if (ServerBinaries.class.getResource(folder + "/go.mod") == null) {
+            throw new IOException("vault-k8s-trust ships no Go wrapper module for " + binary.id() + " " + version
+                    + " (no resource " + folder + "/go.mod); provide the binary by setting " + binary.settingKey()
+                    + ", or ask for a version the library knows");
+        }
         for (String file : MODULE_FILES) {
-            String resource = "gomod/" + binary.id() + "/" + file;
+            String resource = folder + "/" + file;
             try (InputStream in = ServerBinaries.class.getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IOException("resource " + resource + " is missing next to " + ServerBinaries.class.getName()
@@ -720,10 +828,13 @@ public final class ServerBinaries {
     }
 
     static List<String> goBuildCommand(ServerBinary binary, Path go, Path out) {
+        return goBuildCommand(binary, binary.version(), go, out);
+    }
+
+    static List<String> goBuildCommand(ServerBinary binary, String version, Path go, Path out) {
         List<String> command = new ArrayList<>(List.of(go.toString(), "build", "-v", "-trimpath", "-buildvcs=false"));
         if (binary == ServerBinary.KUBE_APISERVER) {
             // Stamp the version as Kubernetes' own build does; /version and client compatibility checks read it.
-            String version = binary.version();
             String[] numbers = version.substring(1).split("\\.");
             command.add("-tags");
             command.add("selinux,notest,grpcnotrace");
@@ -889,20 +1000,20 @@ public final class ServerBinaries {
     private static String notFoundMessage(Map<ServerBinary, List<String>> missing, BinarySources sources) {
         String nl = System.lineSeparator();
         StringBuilder text = new StringBuilder("vault-k8s-trust could not find ")
-                .append(missing.keySet().stream().map(b -> b.id() + " " + b.version()).collect(Collectors.joining(", ")))
+                .append(missing.keySet().stream().map(b -> b.id() + " " + sources.version(b)).collect(Collectors.joining(", ")))
                 .append(" for the local backend.").append(nl);
         missing.forEach((binary, places) -> {
-            text.append(binary.id()).append(' ').append(binary.version()).append(", searched:").append(nl);
+            text.append(binary.id()).append(' ').append(sources.version(binary)).append(", searched:").append(nl);
             places.forEach(place -> text.append("  - ").append(place.replace(nl, nl + "      ")).append(nl));
         });
         text.append("Provide each one in any of these ways:").append(nl);
         for (ServerBinary binary : missing.keySet()) {
             text.append("  - set ").append(binary.settingKey()).append(" or the environment variable ")
-                    .append(binary.envVar()).append(" to ").append(wantedBinary(binary)).append(nl);
+                    .append(binary.envVar()).append(" to ").append(wantedBinary(binary, sources)).append(nl);
         }
         boolean envtestHelps = missing.keySet().stream().anyMatch(ServerBinary::inKubebuilderAssets);
         if (envtestHelps) {
-            String minor = minorLine(ServerBinary.KUBE_APISERVER).substring(1);
+            String minor = minorLine(ServerBinary.KUBE_APISERVER, sources).substring(1);
             text.append("  - point KUBEBUILDER_ASSETS at an envtest asset directory holding etcd and kube-apiserver, e.g. ")
                     .append("KUBEBUILDER_ASSETS=\"$(setup-envtest use ").append(minor).append(" -p path)\"").append(nl);
         }
@@ -932,16 +1043,20 @@ public final class ServerBinaries {
         return key + "=true or the environment variable " + envVar + "=true";
     }
 
-    private static String wantedBinary(ServerBinary binary) {
+    private static String wantedBinary(ServerBinary binary, BinarySources sources) {
         return switch (binary) {
-            case ETCD -> "an etcd " + minorLine(binary) + " binary";
-            case KUBE_APISERVER -> "a kube-apiserver " + minorLine(binary) + " binary";
-            case VAULT -> "a vault " + minorLine(binary) + " or OpenBao bao binary";
+            case ETCD -> "an etcd " + minorLine(binary, sources) + " binary";
+            case KUBE_APISERVER -> "a kube-apiserver " + minorLine(binary, sources) + " binary";
+            case VAULT -> "a vault " + minorLine(binary, sources) + (sources.versionAsked(binary) ? " binary"
+                    : " or OpenBao bao binary");
         };
     }
 
     /** The version line users should look for, e.g. {@code v1.34.x}. */
-    private static String minorLine(ServerBinary binary) {
+    private static String minorLine(ServerBinary binary, BinarySources sources) {
+        if (sources.versionAsked(binary)) {
+            return sources.version(binary);
+        }
         String version = binary.version();
         return version.substring(0, version.lastIndexOf('.')) + ".x";
     }
