@@ -24,6 +24,10 @@ final class PhaseSampler implements AutoCloseable {
 
     private static final Pattern LAMBDA = Pattern.compile("lambda\\$(\\w+)\\$\\d+");
     private static final String PKG = "io.github.vaultk8strust.";
+    /** The classes that find the server binaries: the ServerBinaries facade and the steps it delegates to. */
+    private static final List<String> BINARY_LOOKUP = List.of("ServerBinaries", "BinarySources",
+            "BinaryLocator", "BinaryVersions", "CachedBinaries", "BinaryLock", "BinaryDownload", "ReleaseChecksums",
+            "BinaryArchives", "GoBuild", "BinaryReport", "BinaryFiles");
 
     private final Thread target;
     private final long intervalNanos;
@@ -136,7 +140,7 @@ final class PhaseSampler implements AutoCloseable {
         if (cls.equals(PKG + "backend.local.Pki")) {
             return "servers: generate PKI (CA, serving, admin, SA keys)";
         }
-        if (cls.startsWith(PKG + "backend.local.ServerBinaries") || cls.equals(PKG + "backend.local.BinarySources")) {
+        if (BINARY_LOOKUP.stream().anyMatch(name -> cls.startsWith(PKG + "backend.local." + name))) {
             return "servers: find binaries (cache lookup)";
         }
         if (cls.equals(PKG + "backend.local.ManagedProcess")) {
