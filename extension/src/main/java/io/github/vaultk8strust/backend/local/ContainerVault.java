@@ -104,8 +104,14 @@ final class ContainerVault implements VaultServer, VaultVantage, AutoCloseable {
             container.start();
         } catch (RuntimeException e) {
             String log = logTail();
+            // Testcontainers puts the container's environment, the dev root token included, into its exception
+            // messages: mask them, and chain a copy with the masked message instead of the original.
+            List<String> secrets = devRootToken == null ? List.of() : List.of(devRootToken);
+            String reason = SecretMask.text(ContainerDocker.messages(e), secrets);
+            RuntimeException masked = new RuntimeException(e.getClass().getName() + " (message masked): " + reason);
+            masked.setStackTrace(e.getStackTrace());
             throw new VaultK8sTrustException("The Vault container (image " + image.asCanonicalNameString()
-                    + ") did not start: " + ContainerDocker.messages(e) + ".\nIts log:\n" + log, e);
+                    + ") did not start: " + reason + ".\nIts log:\n" + log, masked);
         }
     }
 
