@@ -22,8 +22,10 @@ public final class CacheDir {
 
     /** Return {@code $XDG_CACHE_HOME/vault-k8s-trust}, or {@code ~/.cache/vault-k8s-trust}. */
     public static Path defaultDir() {
+        // A relative XDG_CACHE_HOME is invalid per the XDG spec: ignore it rather than cache relative to the cwd.
         String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("vault-k8s-trust");
     }
 }

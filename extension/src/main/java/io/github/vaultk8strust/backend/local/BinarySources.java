@@ -1,5 +1,7 @@
 package io.github.vaultk8strust.backend.local;
 
+import io.github.vaultk8strust.support.CacheDir;
+
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.io.File;
@@ -133,9 +135,7 @@ public record BinarySources(
      * @return the cache directory (not created)
      */
     public static Path defaultCacheDir() {
-        Optional<Path> xdg = pathFromEnv("XDG_CACHE_HOME").filter(Path::isAbsolute);
-        Path base = xdg.orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache"));
-        return base.resolve("vault-k8s-trust");
+        return CacheDir.defaultDir();
     }
 
     /**
