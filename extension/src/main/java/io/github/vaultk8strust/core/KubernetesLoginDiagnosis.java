@@ -8,7 +8,6 @@ import com.nimbusds.jwt.JWTParser;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -145,14 +144,7 @@ public final class KubernetesLoginDiagnosis {
         if (!binding.audience().isEmpty() && !audience.contains(binding.audience())) {
             mismatches.add("aud " + audience + " ≠ audience " + binding.audience());
         }
-        Instant exp = instant(claims.getExpirationTime());
-        if (exp != null && !exp.isAfter(now)) {
-            mismatches.add("exp " + exp + " is in the past (now " + now + "): the token is expired");
-        }
-        Instant nbf = instant(claims.getNotBeforeTime());
-        if (nbf != null && nbf.isAfter(now)) {
-            mismatches.add("nbf " + nbf + " is in the future (now " + now + "): the token is not yet valid");
-        }
+        LoginDiagnosis.timeMismatches(claims, now, mismatches);
         if (review.done() && !review.authenticated()) {
             mismatches.add("TokenReview: the API server does not accept the token"
                     + (review.error().isEmpty() ? "" : ": " + review.error()));
@@ -182,9 +174,5 @@ public final class KubernetesLoginDiagnosis {
         }
         Object legacy = claims.getClaim("kubernetes.io/serviceaccount/service-account.name");
         return legacy == null ? null : String.valueOf(legacy);
-    }
-
-    private static Instant instant(Date date) {
-        return date == null ? null : date.toInstant();
     }
 }

@@ -127,14 +127,7 @@ public final class LoginDiagnosis {
         if (!binding.boundSubject().isEmpty() && !binding.boundSubject().equals(claims.getSubject())) {
             mismatches.add("sub " + claims.getSubject() + " ≠ bound_subject " + binding.boundSubject());
         }
-        Instant exp = instant(claims.getExpirationTime());
-        if (exp != null && !exp.isAfter(now)) {
-            mismatches.add("exp " + exp + " is in the past (now " + now + "): the token is expired");
-        }
-        Instant nbf = instant(claims.getNotBeforeTime());
-        if (nbf != null && nbf.isAfter(now)) {
-            mismatches.add("nbf " + nbf + " is in the future (now " + now + "): the token is not yet valid");
-        }
+        timeMismatches(claims, now, mismatches);
         boolean glob = binding.boundClaimsType().equals("glob");
         binding.boundClaims().forEach((name, accepted) -> {
             Object value = claim(claims.toJSONObject(), name);
@@ -205,6 +198,18 @@ public final class LoginDiagnosis {
             regex.append(Pattern.quote(part));
         }
         return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(value).matches();
+    }
+
+    /** Vault's own time checks, the same for both methods: {@code exp} in the past, {@code nbf} in the future. */
+    static void timeMismatches(JWTClaimsSet claims, Instant now, List<String> mismatches) {
+        Instant exp = instant(claims.getExpirationTime());
+        if (exp != null && !exp.isAfter(now)) {
+            mismatches.add("exp " + exp + " is in the past (now " + now + "): the token is expired");
+        }
+        Instant nbf = instant(claims.getNotBeforeTime());
+        if (nbf != null && nbf.isAfter(now)) {
+            mismatches.add("nbf " + nbf + " is in the future (now " + now + "): the token is not yet valid");
+        }
     }
 
     static String describe(JWT jwt, JWTClaimsSet claims) {

@@ -29,14 +29,8 @@ public final class Tls {
     /** Return an SSL context that trusts exactly the given CA. */
     public static SSLContext trusting(String caPem) {
         try {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
+            context.init(null, trustManagers(caPem), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new VaultK8sTrustException("Cannot build a trust store from the cluster CA: " + e, e);
@@ -63,7 +57,7 @@ public final class Tls {
             context.init(kmf.getKeyManagers(), trustManagers(caPem), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("Cannot build a client TLS context from " + certPem + ": " + e, e);
+            throw new VaultK8sTrustException("Cannot build a client TLS context from " + certPem + ": " + e, e);
         }
     }
 

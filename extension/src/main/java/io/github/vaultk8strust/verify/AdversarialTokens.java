@@ -24,6 +24,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apiguardian.api.API;
@@ -164,27 +165,7 @@ public final class AdversarialTokens {
             }
         }
 
-        JWTClaimsSet real = control.claims();
-        cases.add(new AdversarialToken("expired", "the real claims with exp one hour ago, signed with the cluster's key",
-                TokenForge.sign(times(real, now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1))), clusterKey),
-                EXPIRED_ERROR));
-        cases.add(new AdversarialToken("not yet valid", "the real claims with nbf one hour ahead, signed with the "
-                + "cluster's key", TokenForge.sign(new JWTClaimsSet.Builder(times(real, now, now.plus(Duration.ofHours(2))))
-                        .notBeforeTime(Date.from(now.plus(Duration.ofHours(1)))).build(), clusterKey),
-                NOT_YET_VALID_ERROR));
-        cases.add(new AdversarialToken("foreign key", "the real claims signed with an RSA key the cluster never "
-                + "published, under the cluster key's kid " + clusterKey.kid(),
-                TokenForge.sign(times(real, now, now.plus(Duration.ofHours(1))), TokenForge.foreignKey(clusterKey.kid())),
-                SIGNATURE_ERROR));
-        cases.add(new AdversarialToken("alg none", "the real claims with header {\"alg\":\"none\"} and no signature",
-                TokenForge.unsigned(times(real, now, now.plus(Duration.ofHours(1)))), ALG_NONE_ERROR));
-        cases.add(new AdversarialToken("wrong issuer", "the real claims with iss https://issuer.invalid, signed with "
-                + "the cluster's key", TokenForge.sign(new JWTClaimsSet.Builder(times(real, now,
-                        now.plus(Duration.ofHours(1)))).issuer("https://issuer.invalid").build(), clusterKey),
-                ISSUER_ERROR));
-        cases.add(new AdversarialToken("tampered payload", "a real token whose exp was moved a year ahead after "
-                + "signing", TokenForge.tamper(control.raw(), claims -> new JWTClaimsSet.Builder(claims)
-                        .expirationTime(Date.from(now.plus(Duration.ofDays(365)))).build()), SIGNATURE_ERROR));
+        cases.addAll(forged(control, clusterKey, now, JWT_VERDICTS));
         return new AdversarialTokens(environment, role, control, cases);
     }
 
@@ -219,7 +200,34 @@ public final class AdversarialTokens {
                         + serviceAccount, env.mintToken(ELSEWHERE, serviceAccount, audience).raw(), NAMESPACE_ERROR));
             }
         }
+        cases.addAll(forged(control, clusterKey, now, KUBERNETES_VERDICTS));
+        return new AdversarialTokens(env, role, control, cases);
+    }
+
+    /**
+     * What a method answers to each forged token: the expected error text and, where it helps, who rejects it. The
+     * {@code jwt} method checks signature, issuer and algorithm itself; the {@code kubernetes} method only answers
+     * {@code permission denied} and the TokenReview's reason is what the diagnosis reports.
+     */
+    private record ForgedVerdicts(String signature, String algNone, String issuer, String tampered,
+                                  String foreignKeyNote, String algNoneNote, String issuerNote, String tamperedNote) {
+    }
+
+    private static final ForgedVerdicts JWT_VERDICTS = new ForgedVerdicts(SIGNATURE_ERROR, ALG_NONE_ERROR,
+            ISSUER_ERROR, SIGNATURE_ERROR, "", "", "", "");
+
+    private static final ForgedVerdicts KUBERNETES_VERDICTS = new ForgedVerdicts(REVIEW_CRYPTO_ERROR,
+            REVIEW_CRYPTO_ERROR, REVIEW_INVALID_ERROR, REVIEW_CRYPTO_ERROR,
+            " (another cluster's key)", "; Vault: permission denied, TokenReview: crypto error",
+            "; Vault does not check iss (disable_iss_validation), TokenReview refuses it",
+            "; Vault: permission denied, TokenReview: crypto error");
+
+    /** The cases built from the control token's claims: bad times, a foreign key, alg none, issuer, tampering. */
+    private static List<AdversarialToken> forged(ServiceAccountJwt control, SigningKey clusterKey, Instant now,
+                                                 ForgedVerdicts verdicts) {
         JWTClaimsSet real = control.claims();
+        Supplier<JWTClaimsSet> valid = () -> times(real, now, now.plus(Duration.ofHours(1)));
+        List<AdversarialToken> cases = new ArrayList<>();
         cases.add(new AdversarialToken("expired", "the real claims with exp one hour ago, signed with the cluster's key",
                 TokenForge.sign(times(real, now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1))), clusterKey),
                 EXPIRED_ERROR));
@@ -228,22 +236,20 @@ public final class AdversarialTokens {
                         .notBeforeTime(Date.from(now.plus(Duration.ofHours(1)))).build(), clusterKey),
                 NOT_YET_VALID_ERROR));
         cases.add(new AdversarialToken("foreign key", "the real claims signed with an RSA key the cluster never "
-                + "published (another cluster's key), under the cluster key's kid " + clusterKey.kid()
-                + "; Vault: permission denied, TokenReview: crypto error",
-                TokenForge.sign(times(real, now, now.plus(Duration.ofHours(1))), TokenForge.foreignKey(clusterKey.kid())),
-                REVIEW_CRYPTO_ERROR));
-        cases.add(new AdversarialToken("alg none", "the real claims with header {\"alg\":\"none\"} and no signature; "
-                + "Vault: permission denied, TokenReview: crypto error",
-                TokenForge.unsigned(times(real, now, now.plus(Duration.ofHours(1)))), REVIEW_CRYPTO_ERROR));
+                + "published" + verdicts.foreignKeyNote() + ", under the cluster key's kid " + clusterKey.kid()
+                + (verdicts.foreignKeyNote().isEmpty() ? "" : "; Vault: permission denied, TokenReview: crypto error"),
+                TokenForge.sign(valid.get(), TokenForge.foreignKey(clusterKey.kid())), verdicts.signature()));
+        cases.add(new AdversarialToken("alg none", "the real claims with header {\"alg\":\"none\"} and no signature"
+                + verdicts.algNoneNote(), TokenForge.unsigned(valid.get()), verdicts.algNone()));
         cases.add(new AdversarialToken("wrong issuer", "the real claims with iss https://issuer.invalid, signed with "
-                + "the cluster's key; Vault does not check iss (disable_iss_validation), TokenReview refuses it",
-                TokenForge.sign(new JWTClaimsSet.Builder(times(real, now, now.plus(Duration.ofHours(1))))
-                        .issuer("https://issuer.invalid").build(), clusterKey), REVIEW_INVALID_ERROR));
+                + "the cluster's key" + verdicts.issuerNote(),
+                TokenForge.sign(new JWTClaimsSet.Builder(valid.get()).issuer("https://issuer.invalid").build(), clusterKey),
+                verdicts.issuer()));
         cases.add(new AdversarialToken("tampered payload", "a real token whose exp was moved a year ahead after "
-                + "signing; Vault: permission denied, TokenReview: crypto error",
-                TokenForge.tamper(control.raw(), claims -> new JWTClaimsSet.Builder(claims)
-                        .expirationTime(Date.from(now.plus(Duration.ofDays(365)))).build()), REVIEW_CRYPTO_ERROR));
-        return new AdversarialTokens(env, role, control, cases);
+                + "signing" + verdicts.tamperedNote(), TokenForge.tamper(control.raw(), claims ->
+                        new JWTClaimsSet.Builder(claims).expirationTime(Date.from(now.plus(Duration.ofDays(365)))).build()),
+                verdicts.tampered()));
+        return cases;
     }
 
     private static JWTClaimsSet times(JWTClaimsSet real, Instant from, Instant until) {
