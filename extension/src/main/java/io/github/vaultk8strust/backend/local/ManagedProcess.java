@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.support.Deadline;
+import io.github.vaultk8strust.support.Readiness;
 import io.github.vaultk8strust.support.SecretMask;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -27,13 +28,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apiguardian.api.API;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A server process started by the library, tied to the life of this JVM.
@@ -405,32 +403,23 @@ public final class ManagedProcess implements AutoCloseable {
      * @throws VaultK8sTrustException when the process exits or the deadline passes, with the log tail
      */
     public void awaitReady(Deadline deadline, String what, Supplier<String> probe) {
-        AtomicReference<String> lastProblem = new AtomicReference<>("not probed yet");
         try {
-            Awaitility.await(name + " " + what)
-                    .atMost(deadline.remaining().plusMillis(1))
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(50))
-                    .pollInSameThread()
-                    .until(() -> {
-                        if (!isAlive()) {
-                            throw exited();
-                        }
-                        String problem;
-                        try {
-                            problem = probe.get();
-                        } catch (RuntimeException e) {
-                            problem = describe(e);
-                        }
-                        lastProblem.set(problem);
-                        return problem == null;
-                    });
-        } catch (ConditionTimeoutException e) {
+            Readiness.await(deadline, name + " " + what, () -> {
+                if (!isAlive()) {
+                    throw exited();
+                }
+                try {
+                    return probe.get();
+                } catch (RuntimeException e) {
+                    return describe(e);
+                }
+            });
+        } catch (Readiness.NotReady e) {
             if (!isAlive()) {
                 throw exited();
             }
             throw new VaultK8sTrustException(name + " did not become ready (" + what + ") within the start-up budget of "
-                    + deadline.budget().toSeconds() + " s; last check: " + lastProblem.get()
+                    + deadline.budget().toSeconds() + " s; last check: " + e.lastProblem()
                     + ". The machine may be overloaded, or the server is stuck (see its last log lines below; the log "
                     + "file itself is deleted with the environment unless vaultk8s.keep-on-failure=true). Raise the "
                     + "budget with @VaultK8sTrust(startupTimeout = \"...\") or vaultk8s.startup.timeout.\n"
