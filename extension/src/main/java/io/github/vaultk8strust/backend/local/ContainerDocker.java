@@ -7,6 +7,7 @@ import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.spi.BackendConfigException;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -65,18 +66,34 @@ final class ContainerDocker {
 
     /**
      * Return the gateway address of the engine's default bridge network: what {@code host-gateway} means in a
-     * container's hosts file, and so where the API server must listen for Vault in a container to reach it. It must be
-     * an address of this machine (a local engine).
+     * container's hosts file (dockerd's default host-gateway IP is the default bridge's own address), and so where the
+     * API server must listen for Vault in a container to reach it. It must be an address of this machine (a local
+     * engine).
+     *
+     * <p>Engines do not all report it: Docker 20.10 (Debian's {@code docker.io} 20.10.24) lists the bridge's IPAM config
+     * with a subnet but no gateway when the bridge interface already existed. Then the bridge interface's own IPv4
+     * address inside that subnet is used ({@code com.docker.network.bridge.name}, by default {@code docker0}), and
+     * failing that the subnet's first address, which is where Docker puts the gateway.
      */
     static InetAddress bridgeGateway() {
         try (DockerClient client = rawClient()) {
             Network bridge = client.inspectNetworkCmd().withNetworkId("bridge").exec();
-            String gateway = Optional.ofNullable(bridge.getIpam()).map(Network.Ipam::getConfig).orElse(List.of())
-                    .stream().map(Network.Ipam.Config::getGateway).filter(g -> g != null && !g.isBlank()
-                            && !g.contains(":")).findFirst()
-                    .orElseThrow(() -> new VaultK8sTrustException("The Docker engine's default bridge network has no "
-                            + "IPv4 gateway; the container placement maps the issuer host to it (host-gateway)."));
-            InetAddress address = InetAddress.getByName(gateway);
+            List<Network.Ipam.Config> configs = Optional.ofNullable(bridge.getIpam()).map(Network.Ipam::getConfig)
+                    .orElse(List.of());
+            Optional<String> reported = configs.stream().map(Network.Ipam.Config::getGateway)
+                    .filter(g -> g != null && !g.isBlank() && !g.contains(":")).findFirst();
+            Optional<String> subnet = configs.stream().map(Network.Ipam.Config::getSubnet)
+                    .filter(n -> n != null && n.contains("/") && !n.contains(":")).findFirst();
+            String interfaceName = Optional.ofNullable(bridge.getOptions())
+                    .map(o -> o.get("com.docker.network.bridge.name")).filter(n -> !n.isBlank()).orElse("docker0");
+            InetAddress address = reported.isPresent() ? InetAddress.getByName(reported.get())
+                    : subnet.flatMap(n -> interfaceAddressIn(interfaceName, n))
+                            .or(() -> subnet.map(ContainerDocker::firstAddress))
+                            .orElseThrow(() -> new VaultK8sTrustException("The Docker engine's default bridge network "
+                                    + "reports neither an IPv4 gateway nor an IPv4 subnet (IPAM: " + configs + "); the "
+                                    + "container placement maps the issuer host to the bridge's gateway "
+                                    + "(host-gateway). Check `docker network inspect bridge`."));
+            String gateway = address.getHostAddress();
             if (NetworkInterface.getByInetAddress(address) == null) {
                 throw new VaultK8sTrustException("The Docker bridge gateway " + gateway + " is not an address of this "
                         + "machine: the Docker engine runs elsewhere (a remote DOCKER_HOST, a VM). The local backend's "
@@ -92,6 +109,54 @@ final class ContainerDocker {
         } catch (IOException e) {
             throw new VaultK8sTrustException("Cannot ask the Docker engine for its bridge network: " + e, e);
         }
+    }
+
+    /** The IPv4 address of the named interface that lies in {@code cidr}, if this machine has that interface. */
+    static Optional<InetAddress> interfaceAddressIn(String interfaceName, String cidr) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByName(interfaceName);
+            if (nic == null) {
+                return Optional.empty();
+            }
+            return nic.inetAddresses().filter(a -> a instanceof Inet4Address && inSubnet(a, cidr)).findFirst();
+        } catch (SocketException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether an IPv4 address lies in an IPv4 CIDR such as {@code 172.17.0.0/16}. */
+    static boolean inSubnet(InetAddress address, String cidr) {
+        int slash = cidr.indexOf('/');
+        int prefix = Integer.parseInt(cidr.substring(slash + 1));
+        int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+        return (toInt(address) & mask) == (toInt(parse(cidr.substring(0, slash))) & mask);
+    }
+
+    /** The first host address of an IPv4 CIDR: {@code 172.17.0.0/16} to {@code 172.17.0.1}. */
+    static InetAddress firstAddress(String cidr) {
+        int slash = cidr.indexOf('/');
+        int prefix = Integer.parseInt(cidr.substring(slash + 1));
+        int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+        int first = (toInt(parse(cidr.substring(0, slash))) & mask) + 1;
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (first >>> 24), (byte) (first >>> 16),
+                    (byte) (first >>> 8), (byte) first});
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(cidr, e);
+        }
+    }
+
+    private static InetAddress parse(String ipv4) {
+        try {
+            return InetAddress.getByName(ipv4);
+        } catch (UnknownHostException e) {
+            throw new VaultK8sTrustException("The Docker bridge's subnet " + ipv4 + " is not an IPv4 address", e);
+        }
+    }
+
+    private static int toInt(InetAddress address) {
+        byte[] b = address.getAddress();
+        return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
     }
 
     /** Make sure the image is there, pulling it (Testcontainers' substitution and auth apply) if not. */
