@@ -200,10 +200,12 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         cluster = K3sCluster.start(spec, network, sideLoads.stream().map(K3sContainerSpec.SideLoad::image).toList());
         awaitContainer(containerStart);
         // Pods get Vault's IP on the shared network, not a name: CoreDNS forwards what is not a cluster name to the
-        // node's resolv.conf, and k3s (pkg/agent/config, locateOrGenerateResolvConf) rejects a resolv.conf whose
-        // nameserver is not a global unicast address (Docker's embedded DNS in the k3s container is 127.0.0.11),
-        // tries /run/systemd/resolve/resolv.conf, and otherwise writes one with "nameserver 8.8.8.8": pods then
-        // cannot resolve Docker's network aliases. The IP needs no DNS; pod traffic leaves through the node.
+        // node's resolv.conf (the kubelet's --resolv-conf), and k3s rejects a resolv.conf with any nameserver that is
+        // not a global unicast address (Docker's embedded DNS in the k3s container is 127.0.0.11), tries
+        // /run/systemd/resolve/resolv.conf, and otherwise writes one with "nameserver 8.8.8.8": pods then cannot
+        // resolve Docker's network aliases. Checked against k3s's source, pkg/agent/config/config.go
+        // (isValidResolvConf, locateOrGenerateResolvConf; read in an older revision, not the default tag's), not
+        // against a running k3s. The IP needs no DNS; pod traffic leaves through the node.
         String ip = containerVault.ipAddressOn(network.getId()).orElseThrow(() -> new VaultK8sTrustException(
                 "The Vault container " + containerVault.where() + " has no address on the Docker network "
                         + network.getName() + " it was started on"));
