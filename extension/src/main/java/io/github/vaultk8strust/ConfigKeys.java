@@ -28,7 +28,7 @@ public final class ConfigKeys {
     /**
      * Configuration key for the image of Vault in the {@code container} placement: {@code hashicorp/vault} or an image
      * that behaves like it (its entrypoint, {@code VAULT_LOCAL_CONFIG}, {@code /vault/file}); default
-     * {@value #DEFAULT_VAULT_CONTAINER_IMAGE}.
+     * {@value #DEFAULT_VAULT_CONTAINER_IMAGE}. On the k3s backend workload pods default to it too.
      */
     public static final String VAULT_CONTAINER_IMAGE_KEY = "vaultk8s.vault.container-image";
     /**

@@ -10,7 +10,7 @@ import org.apiguardian.api.API;
 /**
  * Name where the Vault server of an environment runs, relative to the cluster. Each backend supports some
  * placements and has its own default: the local backend {@link #PROCESS} (or {@link #CONTAINER}), the k3s backend
- * {@link #IN_CLUSTER}. The issuer Vault fetches must be reachable from there, by the name in the tokens, with a
+ * {@link #IN_CLUSTER} (or {@link #CONTAINER}). The issuer Vault fetches must be reachable from there, by the name in the tokens, with a
  * certificate whose SANs cover that name: each placement sets the issuer accordingly (see the README, "Where Vault
  * runs").
  */
@@ -24,7 +24,9 @@ public enum VaultPlacement {
     PROCESS,
     /**
      * Vault runs in a Docker container beside the cluster (Testcontainers' {@code VaultContainer}), reaching the
-     * issuer across a network boundary; needs a Docker engine.
+     * issuer across a network boundary; needs a Docker engine. Local backend: the issuer is
+     * {@code https://host.docker.internal:<port>}; k3s backend: Vault and k3s share a Docker network and the issuer
+     * is {@code https://k3s:6443}, k3s's alias there.
      */
     CONTAINER;
 

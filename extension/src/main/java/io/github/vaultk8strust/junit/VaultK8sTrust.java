@@ -123,8 +123,8 @@ public @interface VaultK8sTrust {
 
     /**
      * Choose where Vault runs: {@link VaultPlacement#PROCESS} (local backend), {@link VaultPlacement#CONTAINER} (a
-     * Testcontainers {@code VaultContainer} beside the cluster; needs Docker) or {@link VaultPlacement#IN_CLUSTER}
-     * (k3s backend); {@link VaultPlacement#DEFAULT} defers to {@link #VAULT_PLACEMENT_KEY}, then the backend's
+     * Testcontainers {@code VaultContainer} beside the cluster, on either backend; needs Docker) or
+     * {@link VaultPlacement#IN_CLUSTER} (k3s backend); {@link VaultPlacement#DEFAULT} defers to {@link #VAULT_PLACEMENT_KEY}, then the backend's
      * default.
      */
     VaultPlacement vaultPlacement() default VaultPlacement.DEFAULT;

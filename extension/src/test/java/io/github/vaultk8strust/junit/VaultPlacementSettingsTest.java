@@ -95,13 +95,12 @@ class VaultPlacementSettingsTest {
     }
 
     @Test
-    void k3sKeepsVaultInTheClusterForNow() {
+    void k3sTakesContainerAndRefusesProcessNamingTheValidPlacements() {
         assertThatThrownBy(() -> resolve(K3sProcess.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageContaining("Vault placement process is not available on the k3s backend.")
-                .hasMessageContaining("Valid placements on the k3s backend: in-cluster");
-        assertThatThrownBy(() -> resolve(K3sContainer.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageContaining("Vault placement container is not available on the k3s backend yet")
-                .hasMessageContaining("vaultPlacement = VaultPlacement.CONTAINER");
+                .hasMessageContaining("Vault placement process is not available on the k3s backend")
+                .hasMessageContaining("Valid placements on the k3s backend: in-cluster (default), container");
+        assertThat(resolve(K3sContainer.class).backendShape()).containsEntry("vault-placement", "container")
+                .containsEntry("vault-image", ConfigKeys.DEFAULT_VAULT_CONTAINER_IMAGE);
     }
 
     @Test

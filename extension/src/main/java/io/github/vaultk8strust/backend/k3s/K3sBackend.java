@@ -12,7 +12,9 @@ import io.github.vaultk8strust.spi.Cluster;
 import io.github.vaultk8strust.spi.PreparedBackend;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
+import io.github.vaultk8strust.spi.VaultVantage;
 import io.github.vaultk8strust.spi.WorkloadRunner;
+import io.github.vaultk8strust.spi.container.ContainerVault;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.Progress;
 import java.io.IOException;
@@ -21,7 +23,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apiguardian.api.API;
+import org.testcontainers.containers.Network;
 import org.testcontainers.k3s.K3sContainer;
 
 /**
@@ -32,11 +37,18 @@ import org.testcontainers.k3s.K3sContainer;
  * <p>The test JVM reaches Vault through a NodePort Service mapped on the container rather than through a
  * port-forward: a plain TCP port needs no streaming connection through the API server and kubelet, no background
  * thread, and survives a restart of the Vault pod.
+ *
+ * <p>With the container placement ({@link K3sPlacement}) Vault runs instead in a Testcontainers
+ * {@code VaultContainer} ({@link ContainerVault}) on a Docker network shared with the k3s container, which has the
+ * network alias {@link K3sContainerSpec#NETWORK_ALIAS}; that alias is the issuer's host, in the serving certificate's
+ * SANs and in {@code kubernetes_host}. The test JVM reaches Vault through its mapped port, workload pods at its
+ * address on that network.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class K3sBackend implements RunningBackend, Cluster, VaultServer, WorkloadRunner {
 
     private final K3sOptions options;
+    private final K3sPlacement placement;
     private final VaultMode vaultMode;
     private final K3sImages images;
     private final List<K3sContainerSpec.SideLoad> sideLoads = new ArrayList<>();
@@ -44,10 +56,16 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
     private K3sCluster cluster;
     private InClusterVault vault;
     private K3sWorkloads workloads;
+    private Network.NetworkImpl network;
+    private ContainerVault containerVault;
+    private CompletableFuture<Void> containerStart;
+    private final String issuer;
 
-    private K3sBackend(K3sOptions options, VaultMode vaultMode) {
+    private K3sBackend(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
         this.options = options;
+        this.placement = placement;
         this.vaultMode = vaultMode;
+        this.issuer = K3sContainerSpec.issuer(placement.container() ? K3sContainerSpec.NETWORK_ALIAS : "");
         this.images = new K3sImages(options.cacheDir());
     }
 
@@ -66,13 +84,28 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
      * all within the deadline (getting images ready is not part of it). On failure everything started is stopped.
      */
     static PreparedBackend prepare(K3sOptions options, VaultMode vaultMode) {
+        return prepare(options, new K3sPlacement(io.github.vaultk8strust.VaultPlacement.IN_CLUSTER,
+                io.github.vaultk8strust.ConfigKeys.DEFAULT_VAULT_CONTAINER_IMAGE), vaultMode);
+    }
+
+    /**
+     * As {@link #prepare(K3sOptions, VaultMode)}, with Vault where {@code placement} says. In a container, Vault's
+     * image is the placement's; workload pods default to it too (imported into k3s on first use).
+     */
+    static PreparedBackend prepare(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
         DockerProbe.Answer docker = DockerProbe.probe();
         if (!docker.available()) {
             throw new VaultK8sTrustException(DockerProbe.noDockerMessage() + " (" + docker.reason() + ")");
         }
-        K3sBackend backend = new K3sBackend(options, vaultMode);
+        K3sBackend backend = new K3sBackend(placement.container() ? options.withVaultImage(placement.containerImage())
+                : options, placement, vaultMode);
         backend.readyImages();
         return backend::start;
+    }
+
+    /** Return a backend that is not started: its settings only, for checking them without Docker. */
+    static K3sBackend unstarted(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
+        return new K3sBackend(options, placement, vaultMode);
     }
 
     private K3sBackend start(Deadline deadline) {
@@ -120,13 +153,20 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         prepareImages(options);
         images.pull(options.k3sImage());
         vaultLoad = images.pullAndSave(options.vaultImage());
-        sideLoads.add(vaultLoad);
+        if (!placement.container()) {
+            // In a container, Vault runs from the host Docker's copy; k3s imports the image only for a workload pod.
+            sideLoads.add(vaultLoad);
+        }
         for (String system : options.systemImages()) {
             sideLoads.add(images.pullAndSave(system));
         }
     }
 
     private void startAll(Deadline deadline) {
+        if (placement.container()) {
+            startWithVaultContainer(deadline);
+            return;
+        }
         long started = System.nanoTime();
         K3sContainerSpec spec = new K3sContainerSpec(options.k3sImage(), sideLoads, deadline.remaining(),
                 options.privileged());
@@ -139,6 +179,57 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         cluster.awaitClusterDns(deadline);
         Progress.say("Vault " + vault.image() + " ready in k3s at " + vault.address() + " ("
                 + (System.nanoTime() - started) / 1_000_000 + " ms)");
+    }
+
+    /**
+     * Start k3s and the Vault container side by side on a new Docker network. k3s's issuer becomes
+     * {@code https://k3s:6443}: the name Vault's container resolves through Docker's DNS on that network.
+     */
+    private void startWithVaultContainer(Deadline deadline) {
+        long started = System.nanoTime();
+        network = Network.builder().build();
+        K3sContainerSpec spec = new K3sContainerSpec(options.k3sImage(), sideLoads, deadline.remaining(),
+                options.privileged()).onNetworkAs(K3sContainerSpec.NETWORK_ALIAS);
+        Network shared = network;
+        containerVault = ContainerVault.create(options.vaultImage(), vaultMode, "Docker network " + network.getName()
+                + ", shared with the k3s container, which it reaches by the network alias " + spec.networkAlias(),
+                c -> c.withNetwork(shared));
+        // The Vault container starts while k3s boots; the trust setup waits for both.
+        ContainerVault starting = containerVault;
+        containerStart = CompletableFuture.runAsync(() -> starting.start(deadline.remaining()));
+        cluster = K3sCluster.start(spec, network, sideLoads.stream().map(K3sContainerSpec.SideLoad::image).toList());
+        awaitContainer(containerStart);
+        // Pods get Vault's IP on the shared network, not a name: CoreDNS forwards what is not a cluster name to the
+        // node's resolv.conf (the kubelet's --resolv-conf), and k3s rejects a resolv.conf with any nameserver that is
+        // not a global unicast address (Docker's embedded DNS in the k3s container is 127.0.0.11), tries
+        // /run/systemd/resolve/resolv.conf, and otherwise writes one with "nameserver 8.8.8.8": pods then cannot
+        // resolve Docker's network aliases. Checked against k3s's source, pkg/agent/config/config.go
+        // (isValidResolvConf, locateOrGenerateResolvConf; read in an older revision, not the default tag's), not
+        // against a running k3s. The IP needs no DNS; pod traffic leaves through the node.
+        String ip = containerVault.ipAddressOn(network.getId()).orElseThrow(() -> new VaultK8sTrustException(
+                "The Vault container " + containerVault.where() + " has no address on the Docker network "
+                        + network.getName() + " it was started on"));
+        String podAddress = "http://" + ip + ":" + ContainerVault.PORT + "/";
+        K3sContainerSpec.SideLoad workloadImage = vaultLoad;
+        // Workload pods default to Vault's image (for its CLI): imported into k3s on the first pod that needs it.
+        workloads = new K3sWorkloads(cluster, images, () -> {
+            cluster.importImage(workloadImage);
+            return workloadImage.image();
+        }, namespace -> podAddress, containerVault.devRootToken().orElse(null));
+        Progress.say("Vault container " + options.vaultImage() + " ready beside k3s at " + containerVault.address()
+                + " (issuer " + issuer + ", pods reach Vault at " + podAddress + "; "
+                + (System.nanoTime() - started) / 1_000_000 + " ms)");
+    }
+
+    private static void awaitContainer(CompletableFuture<Void> containerStart) {
+        try {
+            containerStart.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -163,6 +254,9 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
 
     /** Return the Vault image deployed, by the name k3s knows it by. */
     public String vaultImage() {
+        if (containerVault != null) {
+            return containerVault.image().asCanonicalNameString();
+        }
         return vault == null ? null : vault.image();
     }
 
@@ -188,13 +282,16 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
 
     @Override
     public String issuer() {
-        return K3sContainerSpec.ISSUER;
+        return issuer;
     }
 
-    /** Vault runs in the cluster: it reaches the API server through the {@code kubernetes} Service, as the issuer. */
+    /**
+     * Vault reaches the API server as the issuer: in the cluster through the {@code kubernetes} Service, in a container
+     * on the shared Docker network by the k3s container's alias (both covered by the serving certificate).
+     */
     @Override
     public String apiServerUrlForVault() {
-        return K3sContainerSpec.ISSUER;
+        return issuer;
     }
 
     @Override
@@ -214,53 +311,91 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
 
     @Override
     public String address() {
-        return vault.address();
+        return containerVault != null ? containerVault.address() : vault.address();
     }
 
     @Override
     public Optional<String> devRootToken() {
+        if (containerVault != null) {
+            return containerVault.devRootToken();
+        }
         return vault == null ? Optional.empty() : vault.devRootToken();
     }
 
     @Override
     public String logTail() {
+        if (containerVault != null) {
+            return containerVault.logTail();
+        }
         return vault == null ? "    (Vault not deployed)" : vault.logTail();
     }
 
-    /** Delete the workload pods and Vault resources created, then stop and remove the k3s container. */
+    /**
+     * Answer {@link VaultVantage} from the Vault container (its own client, on the shared network); Vault in the
+     * cluster has none here, and the trust flow probes from the test JVM, saying so.
+     */
+    @Override
+    public <T> Optional<T> capability(Class<T> type) {
+        if (type == VaultVantage.class) {
+            return containerVault == null ? Optional.empty() : Optional.of(type.cast(containerVault));
+        }
+        return RunningBackend.super.capability(type);
+    }
+
+    /**
+     * Delete the workload pods and Vault resources created, stop and remove the Vault container, then the k3s
+     * container, then the Docker network (which Docker removes only once no container is attached).
+     */
     @Override
     public void close() {
-        RuntimeException failure = null;
-        try {
+        List<RuntimeException> failures = new ArrayList<>();
+        run(failures, () -> {
             if (workloads != null) {
                 workloads.closeAll();
             }
             if (vault != null) {
                 vault.delete();
             }
-        } catch (RuntimeException e) {
-            failure = e;
-        } finally {
-            if (cluster != null) {
-                try {
-                    cluster.close();
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
+        });
+        run(failures, () -> {
+            if (containerVault != null) {
+                if (containerStart != null) {
+                    // A start that failed elsewhere: let the container's own start finish before stopping it.
+                    containerStart.handle((ok, e) -> null).join();
                 }
+                containerVault.close();
             }
+        });
+        run(failures, () -> {
+            if (cluster != null) {
+                cluster.close();
+            }
+        });
+        run(failures, () -> {
+            if (network != null) {
+                network.close();
+            }
+        });
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
         }
-        if (failure != null) {
-            throw failure;
+    }
+
+    private static void run(List<RuntimeException> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
         }
     }
 
     @Override
     public String toString() {
-        return "k3s backend (API server " + (cluster == null ? null : cluster.apiServerUrl()) + ", Vault "
-                + (vault == null ? null : vault.address() + " (" + vault.image() + ")") + ")";
+        String vaultText = containerVault != null ? containerVault.address() + " (container " + vaultImage() + ")"
+                : vault == null ? null : vault.address() + " (" + vault.image() + ")";
+        return "k3s backend (API server " + (cluster == null ? null : cluster.apiServerUrl()) + ", Vault " + vaultText
+                + ")";
     }
 }

@@ -3,7 +3,6 @@ package io.github.vaultk8strust.backend.k3s;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.github.vaultk8strust.ConfigKeys;
-import io.github.vaultk8strust.VaultPlacement;
 import io.github.vaultk8strust.spi.Availability;
 import io.github.vaultk8strust.spi.BackendConfig;
 import io.github.vaultk8strust.spi.BackendConfigException;
@@ -17,8 +16,9 @@ import java.util.TreeMap;
 import org.apiguardian.api.API;
 
 /**
- * The k3s backend: Testcontainers' {@code K3sContainer} with Vault deployed inside the cluster. Runs pods; needs a
- * Docker engine that has (or can pull) the images.
+ * The k3s backend: Testcontainers' {@code K3sContainer} with Vault deployed inside the cluster (default), or beside it
+ * in a {@code VaultContainer} on a shared Docker network ({@link K3sPlacement}). Runs pods; needs a Docker engine
+ * that has (or can pull) the images.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class K3sBackendProvider implements BackendProvider {
@@ -43,6 +43,12 @@ public final class K3sBackendProvider implements BackendProvider {
 
     @Override
     public Availability probe(BackendConfig config) {
+        try {
+            K3sPlacement.from(config);
+        } catch (BackendConfigException e) {
+            // AUTO passes over this backend (process asks for local); named explicitly, shape() fails with the reason.
+            return Availability.no("its Vault cannot run there: " + e.getMessage());
+        }
         DockerProbe.Answer docker = DockerProbe.probe();
         return docker.available() ? Availability.yes("a Docker engine answers")
                 : Availability.no("no Docker engine answers (" + docker.reason() + "; start Docker, or point "
@@ -51,11 +57,15 @@ public final class K3sBackendProvider implements BackendProvider {
 
     @Override
     public Map<String, String> shape(BackendConfig config) {
-        requireInCluster(config);
+        K3sPlacement placement = K3sPlacement.from(config);
         refuseVersionSettings(config);
         K3sOptions options = K3sOptions.from(config);
-        if (config.get(ConfigKeys.VAULT_FLAVOR_KEY).filter("openbao"::equals).isPresent()
-                && !options.vaultImage().contains("openbao")) {
+        boolean openBao = config.get(ConfigKeys.VAULT_FLAVOR_KEY).filter("openbao"::equals).isPresent();
+        if (openBao && placement.container()) {
+            throw new BackendConfigException("vaultk8s.vault.flavor = openbao is not applied to Vault in a "
+                    + "container: choose the image with " + ConfigKeys.VAULT_CONTAINER_IMAGE_KEY + " instead");
+        }
+        if (openBao && !options.vaultImage().contains("openbao")) {
             throw new BackendConfigException("vaultk8s.vault.flavor = openbao on the k3s backend: its Vault is the image "
                     + ConfigKeys.K3S_VAULT_IMAGE_KEY + " (now " + options.vaultImage() + "); set it to an OpenBao image, "
                     + "e.g. openbao/openbao:2.4");
@@ -65,9 +75,11 @@ public final class K3sBackendProvider implements BackendProvider {
         shape.put("vault-image", options.vaultImage());
         shape.put("system-images", String.join(",", options.systemImages()));
         shape.put("privileged", String.valueOf(options.privileged()));
+        // In a container, Vault's image is the placement's (it replaces vault-image above).
+        shape.putAll(placement.shape());
         // The versions are the images' (the tag's digits); reported by TrustEnvironment.kubernetesVersion()/vaultVersion().
         tagVersion(options.k3sImage()).ifPresent(v -> shape.put("kubernetes-version", v));
-        tagVersion(options.vaultImage()).ifPresent(v -> shape.put("vault-version", v));
+        tagVersion(placement.vaultImage(options)).ifPresent(v -> shape.put("vault-version", v));
         return shape;
     }
 
@@ -100,27 +112,9 @@ public final class K3sBackendProvider implements BackendProvider {
         return m.lookingAt() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
     }
 
-    /**
-     * Vault runs inside the cluster on this backend. The container placement (VaultContainer on a Docker network with
-     * k3s, the issuer a network alias in --tls-san) is designed but not built yet (issue 12); process is local only.
-     */
-    private static void requireInCluster(BackendConfig config) {
-        config.get(ConfigKeys.VAULT_PLACEMENT_KEY).filter(v -> !v.isBlank()).ifPresent(v -> {
-            VaultPlacement placement = VaultPlacement.fromSetting(v).orElseThrow(() -> new BackendConfigException(
-                    config.describe(ConfigKeys.VAULT_PLACEMENT_KEY) + " = \"" + v + "\" is not a placement; accepted: "
-                            + "in-cluster, process, container"));
-            if (placement != VaultPlacement.IN_CLUSTER) {
-                throw new BackendConfigException("Vault placement " + placement.settingValue() + " is not available "
-                        + "on the k3s backend" + (placement == VaultPlacement.CONTAINER ? " yet" : "")
-                        + ". Valid placements on the k3s backend: in-cluster (default). Vault in a container beside "
-                        + "a cluster: the local backend (backend = Backend.LOCAL, vaultPlacement = "
-                        + "VaultPlacement.CONTAINER).");
-            }
-        });
-    }
-
     @Override
     public PreparedBackend prepare(BackendRequest request) {
-        return K3sBackend.prepare(K3sOptions.from(request.config()), request.vaultMode());
+        return K3sBackend.prepare(K3sOptions.from(request.config()), K3sPlacement.from(request.config()),
+                request.vaultMode());
     }
 }

@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apiguardian.api.API;
+import org.testcontainers.containers.Network;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.MountableFile;
 
@@ -68,8 +69,13 @@ public final class K3sCluster implements AutoCloseable {
      * with an explanation when the host refused the privileged container.
      */
     public static K3sCluster start(K3sContainerSpec spec, List<String> imported) {
+        return start(spec, null, imported);
+    }
+
+    /** As {@link #start(K3sContainerSpec, List)}, on {@code network} under the spec's alias when it has one. */
+    public static K3sCluster start(K3sContainerSpec spec, Network network, List<String> imported) {
         long started = System.nanoTime();
-        K3sContainer container = spec.newContainer();
+        K3sContainer container = network == null ? spec.newContainer() : spec.newContainer(network);
         try {
             container.start();
         } catch (RuntimeException e) {

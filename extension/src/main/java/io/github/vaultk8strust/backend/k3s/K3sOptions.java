@@ -53,11 +53,16 @@ public record K3sOptions(String k3sImage, String vaultImage, List<String> system
                 CacheDir.resolve(config.get(ConfigKeys.CACHE_DIR_KEY)), privileged);
     }
 
+    /** Return these options with another Vault image (the container placement's, which workload pods use too). */
+    public K3sOptions withVaultImage(String image) {
+        return new K3sOptions(k3sImage, image, systemImages, cacheDir, privileged);
+    }
+
     private static String image(BackendConfig config, String key, String defaultValue) {
         return config.get(key).filter(v -> !v.isBlank()).map(v -> checkImage(key, v)).orElse(defaultValue);
     }
 
-    private static String checkImage(String key, String image) {
+    static String checkImage(String key, String image) {
         if (!IMAGE.matcher(image).matches()) {
             throw new BackendConfigException("Configuration parameter " + key + " (or environment variable "
                     + ConfigKeys.environmentVariable(key) + ") = \"" + image + "\" is not an image name; use "

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /** Workload pods with projected service-account tokens; images other than Vault's are imported on demand. */
@@ -24,13 +26,30 @@ public final class K3sWorkloads {
 
     private final K3sCluster cluster;
     private final K3sImages images;
-    private final InClusterVault vault;
+    private final Supplier<String> defaultImage;
+    private final Function<String, String> vaultAddress;
+    private final String devRootToken;
     private final Map<String, PodWorkload> running = new ConcurrentHashMap<>();
 
+    /** Workloads beside Vault in the cluster: the Vault image (side-loaded) and the {@code vault} Service. */
     K3sWorkloads(K3sCluster cluster, K3sImages images, InClusterVault vault) {
+        this(cluster, images, vault::image, VaultManifests::inClusterVaultAddress, vault.devRootTokenOrNull());
+    }
+
+    /**
+     * Workloads with a Vault elsewhere.
+     *
+     * @param defaultImage the image of a spec without one (resolved on first use: it may import an image)
+     * @param vaultAddress Vault's address as a pod in the given namespace reaches it
+     * @param devRootToken masked in pod logs; null when there is none
+     */
+    K3sWorkloads(K3sCluster cluster, K3sImages images, Supplier<String> defaultImage,
+                 Function<String, String> vaultAddress, String devRootToken) {
         this.cluster = cluster;
         this.images = images;
-        this.vault = vault;
+        this.defaultImage = defaultImage;
+        this.vaultAddress = vaultAddress;
+        this.devRootToken = devRootToken;
     }
 
     /**
@@ -39,11 +58,11 @@ public final class K3sWorkloads {
      * @throws VaultK8sTrustException when k3s refuses the pod or it does not become ready, with its events and log
      */
     public Workload start(WorkloadSpec spec, Duration timeout) {
-        String image = spec.image().map(this::ensureImage).orElse(vault.image());
+        String image = spec.image().map(this::ensureImage).orElseGet(defaultImage);
         byte[] random = new byte[3];
         new SecureRandom().nextBytes(random);
         String podName = spec.name() + "-" + HexFormat.of().formatHex(random);
-        Pod pod = VaultManifests.workloadPod(spec, podName, image);
+        Pod pod = VaultManifests.workloadPod(spec, podName, image, vaultAddress.apply(spec.namespace()));
         try {
             cluster.kube().pods().inNamespace(spec.namespace()).resource(pod).create();
         } catch (KubernetesClientException e) {
@@ -59,7 +78,7 @@ public final class K3sWorkloads {
                             TimeUnit.MILLISECONDS);
         } catch (KubernetesClientException e) {
             String diagnostics = cluster.podDiagnostics(spec.namespace(), podName, Set.of(podName), spec.name(),
-                    vault.devRootTokenOrNull());
+                    devRootToken);
             workload.close();
             throw new VaultK8sTrustException("Workload pod " + spec.namespace() + "/" + podName + " (image " + image
                     + ") did not become ready within " + timeout.toSeconds() + " s.\n" + diagnostics, e);

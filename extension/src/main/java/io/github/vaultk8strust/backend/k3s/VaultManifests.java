@@ -241,8 +241,19 @@ public final class VaultManifests {
      * @param image the container image, already resolved
      */
     public static Pod workloadPod(WorkloadSpec spec, String podName, String image) {
-        String vaultAddress = spec.namespace().equals(NAMESPACE) ? "http://vault:8200/"
-                : "http://vault." + NAMESPACE + ".svc:8200/";
+        return workloadPod(spec, podName, image, inClusterVaultAddress(spec.namespace()));
+    }
+
+    /** Return the address of the in-cluster {@code vault} Service as a pod in {@code namespace} reaches it. */
+    public static String inClusterVaultAddress(String namespace) {
+        return namespace.equals(NAMESPACE) ? "http://vault:8200/" : "http://vault." + NAMESPACE + ".svc:8200/";
+    }
+
+    /**
+     * Return the {@code vault-client} pod with {@code VAULT_ADDR}/{@code BAO_ADDR} set to {@code vaultAddress}: the
+     * {@code vault} Service, or a Vault outside the cluster (the container placement).
+     */
+    public static Pod workloadPod(WorkloadSpec spec, String podName, String image, String vaultAddress) {
         return new PodBuilder().withNewMetadata().withName(podName).withNamespace(spec.namespace())
                 .withLabels(managed(Map.of("run", spec.name()))).endMetadata()
                 .withNewSpec()

@@ -6,16 +6,15 @@ import com.github.dockerjava.api.model.Network;
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.spi.BackendConfigException;
+import io.github.vaultk8strust.spi.container.ContainerVault;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.dockerclient.DockerClientProviderStrategy;
@@ -183,13 +182,6 @@ final class ContainerDocker {
     }
 
     static String messages(Throwable e) {
-        Set<String> parts = new LinkedHashSet<>();
-        for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
-            parts.add(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip());
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return String.join("; caused by: ", parts);
+        return ContainerVault.messages(e);
     }
 }

@@ -11,6 +11,7 @@ import io.github.vaultk8strust.spi.Cluster;
 import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
 import io.github.vaultk8strust.spi.VaultVantage;
+import io.github.vaultk8strust.spi.container.ContainerVault;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.PemKeys;
 import io.github.vaultk8strust.support.Progress;
@@ -162,7 +163,10 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             if (placement.issuerHostInCert()) {
                 sans.add(issuerHost);
             }
-            containerVault = ContainerVault.create(placement, mode);
+            // The container reaches this host by the issuer host name, mapped to the bridge gateway in its /etc/hosts.
+            String host = placement.issuerHost();
+            containerVault = ContainerVault.create(placement.image(), mode, "Docker bridge network; " + host
+                    + " is mapped to the host gateway in its /etc/hosts", c -> c.withExtraHost(host, "host-gateway"));
             // The container starts beside etcd and the API server; the trust flow waits for both.
             ContainerVault starting = containerVault;
             containerStart = CompletableFuture.runAsync(() -> starting.start(deadline.remaining()));

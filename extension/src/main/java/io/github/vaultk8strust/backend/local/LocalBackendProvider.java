@@ -10,6 +10,7 @@ import io.github.vaultk8strust.spi.BackendFeature;
 import io.github.vaultk8strust.spi.BackendProvider;
 import io.github.vaultk8strust.spi.BackendRequest;
 import io.github.vaultk8strust.spi.PreparedBackend;
+import io.github.vaultk8strust.spi.container.ContainerVault;
 import io.github.vaultk8strust.support.Progress;
 import io.github.vaultk8strust.support.ServerVersions;
 import java.nio.file.Path;

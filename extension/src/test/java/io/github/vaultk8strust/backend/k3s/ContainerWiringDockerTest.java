@@ -10,6 +10,8 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.VaultMode;
+import io.github.vaultk8strust.spi.container.ContainerVault;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,12 +32,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Network;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.k3s.K3sContainer;
 
 /**
- * The k3s backend's container side against a real Docker engine, with a locally built STAND-IN image (busybox with
- * an entrypoint that only mimics the wiring: see {@code src/test/resources/standin/Dockerfile}). It proves what
+ * The k3s backend's container side against a real Docker engine, with locally built STAND-IN images (busybox with
+ * an entrypoint that only mimics the wiring: see {@code src/test/resources/standin/Dockerfile} for the node and
+ * {@code Dockerfile.vault} for the Vault side of the container placement). It proves what
  * Docker is asked to do (command line, port mapping, side-load copies, kubeconfig rewrite, privileged or capability
  * set, the pre-flight and Ryuk messages offline, nothing left behind); it proves nothing about k3s itself, which
  * {@code src-it}'s k3s tests do on a machine that can pull the real images (.github/workflows/k3s.yml).
@@ -48,6 +52,7 @@ class ContainerWiringDockerTest {
 
     static final String BASE_STANDIN = "vault-k8s-trust/busybox-standin:1";
     static final String NODE_STANDIN = "vault-k8s-trust/node-wiring-standin:1";
+    static final String VAULT_SIDE_STANDIN = "vault-k8s-trust/vault-wiring-standin:1";
 
     static boolean dockerAnswers() {
         return DockerProbe.dockerAvailable();
@@ -69,6 +74,10 @@ class ContainerWiringDockerTest {
         new ImageFromDockerfile(NODE_STANDIN, false)
                 .withFileFromClasspath("Dockerfile", "standin/Dockerfile")
                 .withFileFromClasspath("node-wiring-standin.sh", "standin/node-wiring-standin.sh")
+                .get();
+        new ImageFromDockerfile(VAULT_SIDE_STANDIN, false)
+                .withFileFromClasspath("Dockerfile", "standin/Dockerfile.vault")
+                .withFileFromClasspath("vault-wiring-standin.sh", "standin/vault-wiring-standin.sh")
                 .get();
     }
 
@@ -126,6 +135,53 @@ class ContainerWiringDockerTest {
             assertThat(inspect.getHostConfig().getSecurityOpts()).containsExactly("seccomp=unconfined");
             assertThat(log).containsPattern("standin CapEff:\\s+0000003[0-9a-f]{9}")
                     .as("every capability but SYS_RESOURCE is effective");
+        }
+    }
+
+    /**
+     * The container placement's wiring, with stand-ins for both sides (neither is k3s nor Vault): the node stand-in
+     * joins the network under the alias with the alias in its SANs and as issuer; the Vault container, configured by
+     * the real {@link ContainerVault} as the k3s backend wires it, resolves the alias and connects to the node's API
+     * server port through it; the node reaches the Vault side at the address {@link ContainerVault#ipAddressOn}
+     * reports (what workload pods are given; pods themselves are not proven here); the network goes with the
+     * environment.
+     */
+    @Test
+    @Timeout(180)
+    void vaultContainerAndNodeShareANetworkAndTheAliasResolvesFromTheVaultSide() throws Exception {
+        K3sContainerSpec spec = new K3sContainerSpec(NODE_STANDIN, List.of(), Duration.ofSeconds(60), false)
+                .onNetworkAs(K3sContainerSpec.NETWORK_ALIAS);
+        String networkId;
+        try (Network.NetworkImpl network = Network.builder().build()) {
+            ContainerVault vault = ContainerVault.create(VAULT_SIDE_STANDIN, VaultMode.INIT, "Docker network "
+                    + network.getName() + ", shared with the node stand-in", c -> c.withNetwork(network));
+            try (K3sContainer node = spec.newContainer(network); vault) {
+                node.start();
+                vault.start(Duration.ofSeconds(60));
+                networkId = network.getId();
+
+                assertThat(node.getLogs()).contains("standin args: " + String.join(" ", spec.command(node.getHost())))
+                        .contains("--tls-san=k3s", "--kube-apiserver-arg=service-account-issuer=https://k3s:6443",
+                                "--kube-apiserver-arg=service-account-jwks-uri=https://k3s:6443/openid/v1/jwks");
+                assertThat(node.getNetworkAliases()).contains("k3s");
+
+                // From the Vault side, by the alias, as Vault fetches https://k3s:6443/...: name and connection.
+                var viaAlias = vault.container().execInContainer("nc", "-w", "5", "k3s", "6443");
+                assertThat(viaAlias.getStdout()).as("%s", viaAlias.getStderr()).contains("stand-in api server port");
+
+                // The address pods are given: the Vault side's IP on the shared network, reachable from the node.
+                String ip = vault.ipAddressOn(networkId).orElseThrow();
+                var fromNode = node.execInContainer("wget", "-q", "-O", "-", "-T", "5",
+                        "http://" + ip + ":" + ContainerVault.PORT + "/v1/sys/health");
+                assertThat(fromNode.getStdout()).as("%s", fromNode.getStderr()).contains("standin");
+
+                assertThat(vault.where()).contains(network.getName()).contains(VAULT_SIDE_STANDIN);
+                assertThat(vault.address()).startsWith("http://" + node.getHost() + ":");
+            }
+        }
+        try (DockerClient docker = DockerProbe.rawClient()) {
+            assertThatThrownBy(() -> docker.inspectNetworkCmd().withNetworkId(networkId).exec())
+                    .as("the network is removed with its containers").isInstanceOf(NotFoundException.class);
         }
     }
 

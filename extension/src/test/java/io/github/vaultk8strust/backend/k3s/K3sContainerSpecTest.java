@@ -48,6 +48,37 @@ class K3sContainerSpecTest {
     }
 
     @Test
+    void onADockerNetworkTheAliasIsTheIssuerTheJwksUriAndASubjectAlternativeName() {
+        K3sContainerSpec spec = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(90))
+                .onNetworkAs("k3s");
+
+        assertThat(spec.issuer()).isEqualTo("https://k3s:6443");
+        assertThat(spec.jwksUri()).isEqualTo("https://k3s:6443/openid/v1/jwks");
+        assertThat(spec.command("localhost")).containsExactly("server", "--disable=traefik,metrics-server,servicelb",
+                "--tls-san=localhost", "--tls-san=k3s", "--kube-apiserver-arg=anonymous-auth=true",
+                "--kube-apiserver-arg=service-account-issuer=https://k3s:6443",
+                "--kube-apiserver-arg=service-account-jwks-uri=https://k3s:6443/openid/v1/jwks");
+        assertThat(spec.privileged()).isTrue();
+
+        org.testcontainers.containers.Network network = org.testcontainers.containers.Network.newNetwork();
+        Unstarted container = spec.joinNetwork(spec.applyTo(new Unstarted(), "docker.example.com"), network);
+        assertThat(container.getNetwork()).isSameAs(network);
+        assertThat(container.getNetworkAliases()).contains("k3s");
+        assertThat(container.getCommandParts()).contains("--tls-san=docker.example.com", "--tls-san=k3s",
+                "--kube-apiserver-arg=service-account-issuer=https://k3s:6443");
+    }
+
+    @Test
+    void inTheClusterTheIssuerIsK3sOwn() {
+        K3sContainerSpec spec = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(90));
+
+        assertThat(spec.networkAlias()).isEmpty();
+        assertThat(spec.issuer()).isEqualTo(K3sContainerSpec.ISSUER).isEqualTo(K3sContainerSpec.issuer(""))
+                .isEqualTo("https://kubernetes.default.svc.cluster.local");
+        assertThat(spec.command("localhost")).noneMatch(a -> a.contains("service-account-issuer"));
+    }
+
+    @Test
     void exposesTheApiServerAndVaultNodePortKeepingExistingPorts() {
         Unstarted container = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(90))
                 .applyTo(new Unstarted(), "localhost");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vaultk8strust.spi.BackendConfig;
 import io.github.vaultk8strust.spi.BackendConfigException;
+import io.github.vaultk8strust.spi.container.ContainerVault;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

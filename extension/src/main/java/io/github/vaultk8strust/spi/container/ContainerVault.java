@@ -1,4 +1,6 @@
-package io.github.vaultk8strust.backend.local;
+package io.github.vaultk8strust.spi.container;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
@@ -10,11 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
@@ -22,15 +29,18 @@ import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.vault.VaultContainer;
 
 /**
- * Vault in a Testcontainers {@code VaultContainer} on the Docker bridge, beside the local backend's API server. The
- * container reaches this host by {@link LocalPlacement#issuerHost()}, mapped to the bridge gateway
- * ({@code --add-host <name>:host-gateway}); the test JVM reaches Vault through the mapped port. Dev mode as
- * {@code VaultContainer} does it; INIT mode as a real server (file storage, a TCP listener, {@code disable_mlock}),
- * initialised and unsealed by the trust flow like any other Vault.
+ * Vault in a Testcontainers {@code VaultContainer} beside a backend's cluster; the test JVM reaches it through the
+ * mapped port. Dev mode as {@code VaultContainer} does it; INIT mode as a real server (file storage, a TCP listener,
+ * {@code disable_mlock}), initialised and unsealed by the trust flow like any other Vault. How the container reaches
+ * the API server is the backend's wiring, passed to {@link #create}: the local backend maps its issuer host to the
+ * Docker host gateway, the k3s backend puts Vault on a Docker network with the k3s container. As
+ * {@link VaultVantage} it looks at a URL from inside the container, the way Vault would fetch it.
  */
-final class ContainerVault implements VaultServer, VaultVantage, AutoCloseable {
+@API(status = INTERNAL, since = "0.1")
+public final class ContainerVault implements VaultServer, VaultVantage, AutoCloseable {
 
-    static final int PORT = 8200;
+    /** The port Vault listens on in the container. */
+    public static final int PORT = 8200;
     private static final DockerImageName OFFICIAL = DockerImageName.parse("hashicorp/vault");
     private static final String PROBE_CA = "/tmp/vault-k8s-trust-issuer-ca.pem";
     private static final Pattern VAULT_CODE = Pattern.compile("Code: (\\d{3})");
@@ -38,32 +48,60 @@ final class ContainerVault implements VaultServer, VaultVantage, AutoCloseable {
 
     private final VaultContainer<?> container;
     private final DockerImageName image;
-    private final String issuerHost;
+    private final String network;
     private final String devRootToken;
     private Thread shutdownHook;
 
-    private ContainerVault(VaultContainer<?> container, DockerImageName image, String issuerHost, String devRootToken) {
+    private ContainerVault(VaultContainer<?> container, DockerImageName image, String network, String devRootToken) {
         this.container = container;
         this.image = image;
-        this.issuerHost = issuerHost;
+        this.network = network;
         this.devRootToken = devRootToken;
     }
 
     /** Return the image name to use: as given, declared compatible with {@code hashicorp/vault} when it is another. */
-    static DockerImageName imageName(String image) {
+    public static DockerImageName imageName(String image) {
         DockerImageName name = DockerImageName.parse(image);
         return name.isCompatibleWith(OFFICIAL) ? name : name.asCompatibleSubstituteFor(OFFICIAL);
     }
 
-    /** Describe the container; nothing starts until {@link #start}. */
+    /**
+     * Return the server configuration of INIT mode ({@code VAULT_LOCAL_CONFIG}): file storage, a plain TCP listener
+     * on {@value #PORT}, no mlock (the container gets no {@code IPC_LOCK}).
+     */
+    public static String initConfig() {
+        return """
+                storage "file" {
+                  path = "/vault/file"
+                }
+                listener "tcp" {
+                  address     = "0.0.0.0:%d"
+                  tls_disable = true
+                }
+                api_addr          = "http://127.0.0.1:%d"
+                disable_mlock     = true
+                default_lease_ttl = "168h"
+                max_lease_ttl     = "720h"
+                """.formatted(PORT, PORT);
+    }
+
+    /**
+     * Describe the container; nothing starts until {@link #start}.
+     *
+     * @param image the image, {@code hashicorp/vault} or one that behaves like it
+     * @param mode dev (a random root token) or init (the trust flow initialises and unseals)
+     * @param network the network it is on, in words for messages, e.g. {@code "Docker bridge network; ..."}
+     * @param wiring how the container reaches the API server (a hosts entry, a shared network), applied before start
+     */
     @SuppressWarnings("resource") // closed by close()
-    static ContainerVault create(LocalPlacement placement, VaultMode mode) {
-        DockerImageName image = imageName(placement.image());
-        VaultContainer<?> container = new VaultContainer<>(image)
-                .withExtraHost(placement.issuerHost(), "host-gateway")
+    public static ContainerVault create(String image, VaultMode mode, String network,
+                                        Consumer<VaultContainer<?>> wiring) {
+        DockerImageName name = imageName(image);
+        VaultContainer<?> container = new VaultContainer<>(name)
                 // The official entrypoint would setcap the binary for mlock; disable_mlock and dev mode need none.
                 .withEnv("SKIP_SETCAP", "true")
                 .withLabel("io.github.vaultk8strust", "vault");
+        wiring.accept(container);
         String token = null;
         if (mode == VaultMode.DEV) {
             byte[] random = new byte[16];
@@ -74,29 +112,17 @@ final class ContainerVault implements VaultServer, VaultVantage, AutoCloseable {
             container.withEnv("VAULT_DEV_ROOT_TOKEN_ID", token)
                     .withCommand("server", "-dev", "-dev-no-store-token");
         } else {
-            container.withEnv("VAULT_LOCAL_CONFIG", """
-                    storage "file" {
-                      path = "/vault/file"
-                    }
-                    listener "tcp" {
-                      address     = "0.0.0.0:%d"
-                      tls_disable = true
-                    }
-                    api_addr          = "http://127.0.0.1:%d"
-                    disable_mlock     = true
-                    default_lease_ttl = "168h"
-                    max_lease_ttl     = "720h"
-                    """.formatted(PORT, PORT))
+            container.withEnv("VAULT_LOCAL_CONFIG", initConfig())
                     .withCommand("server")
                     // Uninitialised (501) and sealed (503) are ready: the trust flow initialises and unseals.
                     .waitingFor(Wait.forHttp("/v1/sys/health").forPort(PORT)
                             .forStatusCodeMatching(s -> s == 200 || s == 501 || s == 503));
         }
-        return new ContainerVault(container, image, placement.issuerHost(), token);
+        return new ContainerVault(container, name, Objects.requireNonNull(network, "network"), token);
     }
 
-    /** Start the container and wait until Vault answers, within the timeout. */
-    void start(Duration timeout) {
+    /** Start the container and wait until Vault answers, within the timeout; on failure its log is in the message. */
+    public void start(Duration timeout) {
         container.withStartupTimeout(timeout.isNegative() || timeout.isZero() ? Duration.ofSeconds(1) : timeout);
         shutdownHook = new Thread(this::stopQuietly, "vault-k8s-trust: stop Vault container");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -107,7 +133,7 @@ final class ContainerVault implements VaultServer, VaultVantage, AutoCloseable {
             // Testcontainers puts the container's environment, the dev root token included, into its exception
             // messages: mask them, and chain a copy with the masked message instead of the original.
             List<String> secrets = devRootToken == null ? List.of() : List.of(devRootToken);
-            String reason = SecretMask.text(ContainerDocker.messages(e), secrets);
+            String reason = SecretMask.text(messages(e), secrets);
             RuntimeException masked = new RuntimeException(e.getClass().getName() + " (message masked): " + reason);
             masked.setStackTrace(e.getStackTrace());
             throw new VaultK8sTrustException("The Vault container (image " + image.asCanonicalNameString()
@@ -146,8 +172,43 @@ final class ContainerVault implements VaultServer, VaultVantage, AutoCloseable {
     public String where() {
         String id = container.getContainerId();
         return "the Vault container " + (id == null ? "(not started)" : id.substring(0, Math.min(12, id.length())))
-                + " (image " + image.asCanonicalNameString() + ", Docker bridge network; " + issuerHost
-                + " is mapped to the host gateway in its /etc/hosts)";
+                + " (image " + image.asCanonicalNameString() + ", " + network + ")";
+    }
+
+    /**
+     * Return the container's IP address on a Docker network it is attached to, by network id (what workloads in
+     * another container on that network connect to), or empty when it is not attached or not started.
+     */
+    public Optional<String> ipAddressOn(String networkId) {
+        if (container.getContainerId() == null) {
+            return Optional.empty();
+        }
+        return container.getContainerInfo().getNetworkSettings().getNetworks().values().stream()
+                .filter(n -> networkId.equals(n.getNetworkID()))
+                .map(com.github.dockerjava.api.model.ContainerNetwork::getIpAddress)
+                .filter(ip -> ip != null && !ip.isBlank()).findFirst();
+    }
+
+    /** Return the Testcontainers container (for tests and diagnostics). */
+    public VaultContainer<?> container() {
+        return container;
+    }
+
+    /** Return the image, as Testcontainers uses it. */
+    public DockerImageName image() {
+        return image;
+    }
+
+    /** Join the messages of an exception and its causes (at most five), for one line of a report. */
+    public static String messages(Throwable e) {
+        Set<String> parts = new LinkedHashSet<>();
+        for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
+            parts.add(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip());
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return String.join("; caused by: ", parts);
     }
 
     /**
@@ -177,7 +238,7 @@ final class ContainerVault implements VaultServer, VaultVantage, AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return Reach.failed(Stage.UNKNOWN, "cannot run a probe in the container: " + ContainerDocker.messages(e));
+            return Reach.failed(Stage.UNKNOWN, "cannot run a probe in the container: " + messages(e));
         }
         String lower = output.toLowerCase(Locale.ROOT);
         if (lower.contains("no such host") || lower.contains("server misbehaving") || lower.contains("lookup " + host)) {
