@@ -58,7 +58,7 @@ final class BinaryReport {
                         : "allow building from Go modules (switched off now: set " + switchOn(ConfigKeys.BUILD_KEY)
                                 + ") with")
                 .append(" Go 1.26 or later on PATH (https://go.dev/dl/): vault-k8s-trust then builds the pinned versions once")
-                .append(" into ").append(binDir).append(" and reuses them (a cold build on 2 cores takes about 9 minutes")
+                .append(" into ").append(binDir).append(" and reuses them (a cold build on 2 cores takes about 6–7 minutes")
                 .append(" for kube-apiserver and 13–17 for vault)").append(nl);
         return text.toString();
     }

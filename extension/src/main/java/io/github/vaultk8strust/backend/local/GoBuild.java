@@ -115,10 +115,10 @@ final class GoBuild {
     }
 
     private static String coldBuildTime(ServerBinary binary) {
-        // Measured on 2 cores with empty Go caches (2026-12-01): kube-apiserver 8–9 min, vault 13–17 min.
+        // Measured on 2 cores with empty Go caches (2026-12-01): kube-apiserver 6.5 min, vault 13.5–17 min.
         return switch (binary) {
             case ETCD -> "a cold build takes 1–2 minutes on 2 cores";
-            case KUBE_APISERVER -> "a cold build takes about 9 minutes on 2 cores";
+            case KUBE_APISERVER -> "a cold build takes about 6–7 minutes on 2 cores";
             default -> "a cold build takes 13–17 minutes on 2 cores";
         };
     }

@@ -425,7 +425,7 @@ class ServerBinariesTest {
                 .contains("env: off 0 -mod=readonly")
                 .contains("go.mod", "go.sum", "main.go");
         assertThat(progress).first().asString().startsWith("building kube-apiserver v1.34.10 from Go modules: "
-                + "first time only; a cold build takes about 9 minutes on 2 cores, later runs reuse "
+                + "first time only; a cold build takes about 6–7 minutes on 2 cores, later runs reuse "
                 + ServerBinaries.cachedBinary(ServerBinary.KUBE_APISERVER, cache));
         assertThat(ServerBinaries.cachedBinary(ServerBinary.KUBE_APISERVER, cache)).doesNotExist();
         assertNoTemporaryFilesLeft(cache);
