@@ -23,8 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apiguardian.api.API;
 import org.testcontainers.containers.Network;
 import org.testcontainers.k3s.K3sContainer;
@@ -58,7 +56,6 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
     private K3sWorkloads workloads;
     private Network.NetworkImpl network;
     private ContainerVault containerVault;
-    private CompletableFuture<Void> containerStart;
     private final String issuer;
 
     private K3sBackend(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
@@ -195,10 +192,9 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
                 + ", shared with the k3s container, which it reaches by the network alias " + spec.networkAlias(),
                 c -> c.withNetwork(shared));
         // The Vault container starts while k3s boots; the trust setup waits for both.
-        ContainerVault starting = containerVault;
-        containerStart = CompletableFuture.runAsync(() -> starting.start(deadline.remaining()));
+        containerVault.startInBackground(deadline.remaining());
         cluster = K3sCluster.start(spec, network, sideLoads.stream().map(K3sContainerSpec.SideLoad::image).toList());
-        awaitContainer(containerStart);
+        containerVault.awaitStarted();
         // Pods get Vault's IP on the shared network, not a name: CoreDNS forwards what is not a cluster name to the
         // node's resolv.conf (the kubelet's --resolv-conf), and k3s rejects a resolv.conf with any nameserver that is
         // not a global unicast address (Docker's embedded DNS in the k3s container is 127.0.0.11), tries
@@ -219,17 +215,6 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         Progress.say("Vault container " + options.vaultImage() + " ready beside k3s at " + containerVault.address()
                 + " (issuer " + issuer + ", pods reach Vault at " + podAddress + "; "
                 + (System.nanoTime() - started) / 1_000_000 + " ms)");
-    }
-
-    private static void awaitContainer(CompletableFuture<Void> containerStart) {
-        try {
-            containerStart.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 
     /**
@@ -359,10 +344,6 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         });
         run(failures, () -> {
             if (containerVault != null) {
-                if (containerStart != null) {
-                    // A start that failed elsewhere: let the container's own start finish before stopping it.
-                    containerStart.handle((ok, e) -> null).join();
-                }
                 containerVault.close();
             }
         });

@@ -35,8 +35,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apiguardian.api.API;
 
@@ -67,7 +65,6 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     private ManagedProcess vaultProcess;
     private LocalPlacement placement;
     private ContainerVault containerVault;
-    private CompletableFuture<Void> containerStart;
     private volatile boolean closed;
 
     private LocalBackend(Path dir, boolean keepOnFailure, Ports.Reservation ports) {
@@ -168,8 +165,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             containerVault = ContainerVault.create(placement.image(), mode, "Docker bridge network; " + host
                     + " is mapped to the host gateway in its /etc/hosts", c -> c.withExtraHost(host, "host-gateway"));
             // The container starts beside etcd and the API server; the trust flow waits for both.
-            ContainerVault starting = containerVault;
-            containerStart = CompletableFuture.runAsync(() -> starting.start(deadline.remaining()));
+            containerVault.startInBackground(deadline.remaining());
         }
         apiServerUrl = "https://" + bindAddress + ":" + apiPort;
         issuer = "https://" + issuerHost + ":" + apiPort;
@@ -250,8 +246,8 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body().lines().filter(
                     l -> l.contains("failed")).toList();
         });
-        if (containerStart != null) {
-            awaitContainer(containerStart);
+        if (containerVault != null) {
+            containerVault.awaitStarted();
             vaultAddress = containerVault.address();
             return;
         }
@@ -259,17 +255,6 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             HttpResponse<String> r = get(http, vaultAddress + "/v1/sys/health?uninitcode=200&sealedcode=200&standbyok=true");
             return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body();
         });
-    }
-
-    private static void awaitContainer(CompletableFuture<Void> containerStart) {
-        try {
-            containerStart.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
     }
 
     private ManagedProcess launchVault(Path binary, VaultMode mode, int port) {
@@ -501,10 +486,6 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         RuntimeException failure = null;
         if (containerVault != null) {
             try {
-                if (containerStart != null) {
-                    // A start that failed elsewhere: let the container's own start finish before stopping it.
-                    containerStart.handle((ok, e) -> null).join();
-                }
                 containerVault.close();
             } catch (RuntimeException e) {
                 failure = e;

@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +53,7 @@ public final class ContainerVault implements VaultServer, VaultVantage, AutoClos
     private final String network;
     private final String devRootToken;
     private Thread shutdownHook;
+    private CompletableFuture<Void> background;
 
     private ContainerVault(VaultContainer<?> container, DockerImageName image, String network, String devRootToken) {
         this.container = container;
@@ -138,6 +141,26 @@ public final class ContainerVault implements VaultServer, VaultVantage, AutoClos
             masked.setStackTrace(e.getStackTrace());
             throw new VaultK8sTrustException("The Vault container (image " + image.asCanonicalNameString()
                     + ") did not start: " + reason + ".\nIts log:\n" + log, masked);
+        }
+    }
+
+    /**
+     * Start the container on a background thread (Vault boots while the caller starts the cluster); {@link
+     * #awaitStarted()} waits for it, and {@link #close()} lets it finish before stopping the container.
+     */
+    public void startInBackground(Duration timeout) {
+        background = CompletableFuture.runAsync(() -> start(timeout));
+    }
+
+    /** Wait for {@link #startInBackground}, rethrowing its failure as is. */
+    public void awaitStarted() {
+        try {
+            background.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
@@ -322,6 +345,10 @@ public final class ContainerVault implements VaultServer, VaultVantage, AutoClos
     /** Stop and remove the container with its volumes; idempotent. */
     @Override
     public void close() {
+        if (background != null) {
+            // A start that failed elsewhere: let the container's own start finish before stopping it.
+            background.handle((ok, e) -> null).join();
+        }
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
