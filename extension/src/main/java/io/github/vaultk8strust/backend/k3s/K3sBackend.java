@@ -15,6 +15,7 @@ import io.github.vaultk8strust.spi.VaultServer;
 import io.github.vaultk8strust.spi.VaultVantage;
 import io.github.vaultk8strust.spi.WorkloadRunner;
 import io.github.vaultk8strust.spi.container.ContainerVault;
+import io.github.vaultk8strust.support.Closer;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.Progress;
 import java.io.IOException;
@@ -333,43 +334,15 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
      */
     @Override
     public void close() {
-        List<RuntimeException> failures = new ArrayList<>();
-        run(failures, () -> {
+        AutoCloseable inCluster = () -> {
             if (workloads != null) {
                 workloads.closeAll();
             }
             if (vault != null) {
                 vault.delete();
             }
-        });
-        run(failures, () -> {
-            if (containerVault != null) {
-                containerVault.close();
-            }
-        });
-        run(failures, () -> {
-            if (cluster != null) {
-                cluster.close();
-            }
-        });
-        run(failures, () -> {
-            if (network != null) {
-                network.close();
-            }
-        });
-        if (!failures.isEmpty()) {
-            RuntimeException first = failures.get(0);
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
-        }
-    }
-
-    private static void run(List<RuntimeException> failures, Runnable step) {
-        try {
-            step.run();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
+        };
+        Closer.closeAll(null, inCluster, containerVault, cluster, network);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
 import io.github.vaultk8strust.spi.VaultVantage;
 import io.github.vaultk8strust.spi.container.ContainerVault;
+import io.github.vaultk8strust.support.Closer;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.PemKeys;
 import io.github.vaultk8strust.support.Progress;
@@ -483,36 +484,23 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     public void close() {
         closed = true;
         ports.releaseAll();
-        RuntimeException failure = null;
-        if (containerVault != null) {
-            try {
-                containerVault.close();
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-        }
         // Signal all first, then wait: the servers shut down in parallel instead of one after another.
-        processes.forEach(ManagedProcess::signalStop);
+        List<AutoCloseable> steps = new ArrayList<>();
+        steps.add(containerVault);
+        steps.add(() -> processes.forEach(ManagedProcess::signalStop));
         for (int i = processes.size() - 1; i >= 0; i--) {
-            try {
-                processes.get(i).close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+            steps.add(processes.get(i));
+        }
+        try {
+            Closer.closeAll(null, steps.toArray(AutoCloseable[]::new));
+        } finally {
+            processes.clear();
+            if (keepOnFailure && broken.get() != null) {
+                Progress.say(EnvironmentDirectory.keep(dir));
+            } else {
+                ManagedProcess.deleteTree(dir);
             }
-        }
-        processes.clear();
-        if (keepOnFailure && broken.get() != null) {
-            Progress.say(EnvironmentDirectory.keep(dir));
-        } else {
-            ManagedProcess.deleteTree(dir);
-        }
-        ManagedProcess.forgetDirectory(dir);
-        if (failure != null) {
-            throw failure;
+            ManagedProcess.forgetDirectory(dir);
         }
     }
 
