@@ -52,6 +52,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
     private final K3sImages images;
     private final List<K3sContainerSpec.SideLoad> sideLoads = new ArrayList<>();
     private K3sContainerSpec.SideLoad vaultLoad;
+    private List<String> k3sEntrypoint = K3sContainerSpec.K3S_ENTRYPOINT;
     private K3sCluster cluster;
     private InClusterVault vault;
     private K3sWorkloads workloads;
@@ -149,7 +150,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
                     + "Offline, list them in vaultk8s.k3s.system-images.");
         }
         prepareImages(options);
-        images.pull(options.k3sImage());
+        k3sEntrypoint = K3sImages.entrypoint(images.pull(options.k3sImage()));
         vaultLoad = images.pullAndSave(options.vaultImage());
         if (!placement.container()) {
             // In a container, Vault runs from the host Docker's copy; k3s imports the image only for a workload pod.
@@ -167,7 +168,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         }
         long started = System.nanoTime();
         K3sContainerSpec spec = new K3sContainerSpec(options.k3sImage(), sideLoads, deadline.remaining(),
-                options.privileged());
+                options.privileged()).withEntrypoint(k3sEntrypoint);
         cluster = K3sCluster.start(spec, sideLoads.stream().map(K3sContainerSpec.SideLoad::image).toList());
         vault = InClusterVault.deploy(cluster, vaultLoad.image(), vaultMode);
         workloads = new K3sWorkloads(cluster, images, vault);
@@ -187,7 +188,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         long started = System.nanoTime();
         network = Network.builder().build();
         K3sContainerSpec spec = new K3sContainerSpec(options.k3sImage(), sideLoads, deadline.remaining(),
-                options.privileged()).onNetworkAs(K3sContainerSpec.NETWORK_ALIAS);
+                options.privileged()).withEntrypoint(k3sEntrypoint).onNetworkAs(K3sContainerSpec.NETWORK_ALIAS);
         Network shared = network;
         containerVault = ContainerVault.create(options.vaultImage(), vaultMode, "Docker network " + network.getName()
                 + ", shared with the k3s container, which it reaches by the network alias " + spec.networkAlias(),
@@ -317,13 +318,16 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
     }
 
     /**
-     * Answer {@link VaultVantage} from the Vault container (its own client, on the shared network); Vault in the
-     * cluster has none here, and the trust flow probes from the test JVM, saying so.
+     * Answer {@link VaultVantage} from where Vault runs: the Vault container (on the shared network) or the Vault pod
+     * (through the API server's exec).
      */
     @Override
     public <T> Optional<T> capability(Class<T> type) {
         if (type == VaultVantage.class) {
-            return containerVault == null ? Optional.empty() : Optional.of(type.cast(containerVault));
+            if (containerVault != null) {
+                return Optional.of(type.cast(containerVault));
+            }
+            return vault == null ? Optional.empty() : Optional.of(type.cast(vault.vantage()));
         }
         return RunningBackend.super.capability(type);
     }

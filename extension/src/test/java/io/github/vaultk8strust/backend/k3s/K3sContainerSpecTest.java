@@ -41,9 +41,11 @@ class K3sContainerSpecTest {
         K3sContainerSpec spec = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(90));
 
         assertThat(spec.command("localhost")).containsExactly("server", "--disable=traefik,metrics-server,servicelb",
-                "--tls-san=localhost", "--kube-apiserver-arg=anonymous-auth=true");
+                "--tls-san=localhost", "--kube-apiserver-arg=anonymous-auth=true",
+                "--kube-apiserver-arg=service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                "--kube-apiserver-arg=service-account-jwks-uri=https://kubernetes.default.svc.cluster.local/openid/v1/jwks");
         Unstarted container = spec.applyTo(new Unstarted(), "docker.example.com");
-        assertThat(container.getCommandParts()).containsExactly("server", "--disable=traefik,metrics-server,servicelb",
+        assertThat(container.getCommandParts()).startsWith("server", "--disable=traefik,metrics-server,servicelb",
                 "--tls-san=docker.example.com", "--kube-apiserver-arg=anonymous-auth=true");
     }
 
@@ -75,7 +77,12 @@ class K3sContainerSpecTest {
         assertThat(spec.networkAlias()).isEmpty();
         assertThat(spec.issuer()).isEqualTo(K3sContainerSpec.ISSUER).isEqualTo(K3sContainerSpec.issuer(""))
                 .isEqualTo("https://kubernetes.default.svc.cluster.local");
-        assertThat(spec.command("localhost")).noneMatch(a -> a.contains("service-account-issuer"));
+        // k3s's kube-apiserver sits behind its supervisor: the JWKS URI is pinned to the issuer's, which Vault's pod
+        // reaches through the kubernetes Service, instead of one derived from the API server's own address.
+        assertThat(spec.jwksUri()).isEqualTo("https://kubernetes.default.svc.cluster.local/openid/v1/jwks");
+        assertThat(spec.command("localhost")).contains(
+                "--kube-apiserver-arg=service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                "--kube-apiserver-arg=service-account-jwks-uri=https://kubernetes.default.svc.cluster.local/openid/v1/jwks");
     }
 
     @Test
