@@ -64,6 +64,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     static final int LOGIN_READ_TIMEOUT_SECONDS = 10;
     static final int DIAGNOSTIC_READ_TIMEOUT_SECONDS = 3;
     private final TokenFiles tokenFiles;
+    private Duration trustSetupTime = Duration.ZERO;
 
     private DefaultTrustEnvironment(TrustSettings settings, RunningBackend backend, KubernetesClient kube,
                                     TrustSetup.Result setup) {
@@ -96,10 +97,14 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         KubernetesClient kube = null;
         try {
             kube = new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
+            long setupStarted = System.nanoTime();
             TrustSetup.Result result = new TrustSetup(settings, backend, kube, deadline).run();
+            Duration setupTime = Duration.ofNanos(System.nanoTime() - setupStarted);
             Progress.say("environment ready in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms: "
                     + backend + ", issuer " + result.discoveryDocument().get("issuer"));
-            return new DefaultTrustEnvironment(settings, backend, kube, result);
+            DefaultTrustEnvironment environment = new DefaultTrustEnvironment(settings, backend, kube, result);
+            environment.trustSetupTime = setupTime;
+            return environment;
         } catch (RuntimeException | Error e) {
             backend.failed(e);
             Closer.closeAll(e, kube, backend);
@@ -127,6 +132,16 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         return feature + " needs a pod, and only the k3s backend runs pods; this environment runs on the "
                 + backend.name() + " backend (no kubelet). Use @VaultK8sTrust(backend = Backend.K3S), "
                 + "-Dvaultk8s.backend=k3s or VAULTK8S_BACKEND=k3s where a Docker engine answers.";
+    }
+
+    /** The start-up phase of the walkthrough's steps, after the backend's own ({@link #startupPhases()}). */
+    public static final String TRUST_SETUP_PHASE = "trust set up (the walkthrough's steps)";
+
+    /** Return how long start-up took, by phase: the backend's own phases, then {@link #TRUST_SETUP_PHASE}. */
+    public java.util.Map<String, Duration> startupPhases() {
+        java.util.Map<String, Duration> phases = new java.util.LinkedHashMap<>(backend.startupPhases());
+        phases.put(TRUST_SETUP_PHASE, trustSetupTime);
+        return java.util.Collections.unmodifiableMap(phases);
     }
 
     /** Return the settings this environment was started with. */

@@ -41,6 +41,14 @@ public interface RunningBackend extends AutoCloseable {
     default void failed(Throwable cause) {
     }
 
+    /**
+     * Return how long the backend's own start-up steps took, in order (for benchmarks and the start-up report); empty
+     * when the backend does not say.
+     */
+    default java.util.Map<String, java.time.Duration> startupPhases() {
+        return java.util.Map.of();
+    }
+
     /** Stop every process or container and delete every temporary file; idempotent. */
     @Override
     void close();

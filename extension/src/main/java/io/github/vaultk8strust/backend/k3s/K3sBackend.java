@@ -22,7 +22,10 @@ import java.io.IOException;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apiguardian.api.API;
 import org.testcontainers.containers.Network;
@@ -59,6 +62,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
     private Network.NetworkImpl network;
     private ContainerVault containerVault;
     private final String issuer;
+    private final Map<String, Duration> phases = Collections.synchronizedMap(new LinkedHashMap<>());
 
     private K3sBackend(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
         this.options = options;
@@ -67,6 +71,13 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         this.issuer = K3sContainerSpec.issuer(placement.container() ? K3sContainerSpec.NETWORK_ALIAS : "");
         this.images = new K3sImages(options.cacheDir());
     }
+
+    /** Start-up phase: the node container created, image tarballs copied in, the node booted to its ready line. */
+    public static final String NODE_PHASE = "node ready (container, side-loaded images copied and imported, boot)";
+    /** Start-up phase: Vault answers (in the cluster: pod ready and its node port; in a container: started). */
+    public static final String VAULT_PHASE = "Vault ready";
+    /** Start-up phase: cluster DNS has a ready endpoint (in the cluster only). */
+    public static final String DNS_PHASE = "cluster DNS ready";
 
     /** Return whether a Docker engine answers (a ping; starts no container, pulls nothing). */
     public static boolean dockerAvailable() {
@@ -170,12 +181,15 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         K3sContainerSpec spec = new K3sContainerSpec(options.k3sImage(), sideLoads, deadline.remaining(),
                 options.privileged()).withEntrypoint(k3sEntrypoint);
         cluster = K3sCluster.start(spec, sideLoads.stream().map(K3sContainerSpec.SideLoad::image).toList());
+        long nodeReady = phase(NODE_PHASE, started);
         vault = InClusterVault.deploy(cluster, vaultLoad.image(), vaultMode);
         workloads = new K3sWorkloads(cluster, images, vault);
         vault.awaitReady(deadline);
+        long vaultReady = phase(VAULT_PHASE, nodeReady);
         // Vault fetches the issuer's discovery document while auth/jwt/config is written (the trust setup, next):
         // kubernetes.default.svc.cluster.local must resolve by then. CoreDNS usually is ready before Vault is.
         cluster.awaitClusterDns(deadline);
+        phase(DNS_PHASE, vaultReady);
         Progress.say("Vault " + vault.image() + " ready in k3s at " + vault.address() + " ("
                 + (System.nanoTime() - started) / 1_000_000 + " ms)");
     }
@@ -196,7 +210,9 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         // The Vault container starts while k3s boots; the trust setup waits for both.
         containerVault.startInBackground(deadline.remaining());
         cluster = K3sCluster.start(spec, network, sideLoads.stream().map(K3sContainerSpec.SideLoad::image).toList());
+        long nodeReady = phase(NODE_PHASE, started);
         containerVault.awaitStarted();
+        phase(VAULT_PHASE, nodeReady);
         // Pods get Vault's IP on the shared network, not a name: CoreDNS forwards what is not a cluster name to the
         // node's resolv.conf (the kubelet's --resolv-conf), and k3s rejects a resolv.conf with any nameserver that is
         // not a global unicast address (Docker's embedded DNS in the k3s container is 127.0.0.11), tries
@@ -228,6 +244,29 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
     public Workload startWorkload(WorkloadSpec spec, Duration timeout) {
         return workloads.start(spec, timeout);
     }
+
+    /** Record a phase that began at {@code since} (nanoTime) and ends now; return now. */
+    private long phase(String name, long since) {
+        long now = System.nanoTime();
+        phases.put(name, Duration.ofNanos(now - since));
+        return now;
+    }
+
+    /**
+     * Return the backend's start-up phases ({@link #NODE_PHASE}, {@link #VAULT_PHASE}, {@link #DNS_PHASE}) and, when
+     * the node's log says so, how long it spent importing the side-loaded images (part of the node phase).
+     */
+    @Override
+    public Map<String, Duration> startupPhases() {
+        Map<String, Duration> all = new LinkedHashMap<>(phases);
+        if (cluster != null) {
+            cluster.imageImportTime().ifPresent(d -> all.put(IMPORT_PHASE, d));
+        }
+        return Collections.unmodifiableMap(all);
+    }
+
+    /** The part of {@link #NODE_PHASE} the node spent importing side-loaded images, as its log reports it. */
+    public static final String IMPORT_PHASE = "of which: side-loaded images imported by the node";
 
     /** Mask what must never reach a log: lines naming a root token or unseal key, and the dev root token. */
     static String mask(String log, String devRootToken) {

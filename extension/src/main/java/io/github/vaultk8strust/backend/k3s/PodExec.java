@@ -2,6 +2,7 @@ package io.github.vaultk8strust.backend.k3s;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecListener;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.github.vaultk8strust.ExecResult;
 import io.github.vaultk8strust.VaultK8sTrustException;
@@ -9,12 +10,15 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** A command in a pod's container through the API server's exec subresource, as {@code kubectl exec} runs it. */
 final class PodExec {
+
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(5);
 
     private PodExec() {
     }
@@ -29,9 +33,28 @@ final class PodExec {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String shown = String.join(" ", command);
+        // fabric8 writes the output streams on its own executor but completes exitCode() as soon as the status
+        // arrives: the last output may still be queued then. onClose runs on that same executor after every write.
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        ExecListener listener = new ExecListener() {
+            @Override
+            public void onClose(int code, String reason) {
+                drained.complete(null);
+            }
+
+            @Override
+            public void onFailure(Throwable t, Response failureResponse) {
+                drained.complete(null);
+            }
+        };
         try (ExecWatch watch = kube.pods().inNamespace(namespace).withName(pod).inContainer(container)
-                .writingOutput(out).writingError(err).exec(command.toArray(String[]::new))) {
+                .writingOutput(out).writingError(err).usingListener(listener).exec(command.toArray(String[]::new))) {
             Integer code = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                drained.get(OUTPUT_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillOpen) {
+                // The status came but the socket did not close: what arrived is all there is.
+            }
             return new ExecResult(command, code == null ? -1 : code, out.toString(StandardCharsets.UTF_8),
                     err.toString(StandardCharsets.UTF_8));
         } catch (TimeoutException e) {
