@@ -37,6 +37,7 @@ import io.github.vaultk8strust.support.Progress;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,8 +107,13 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
             environment.trustSetupTime = setupTime;
             return environment;
         } catch (RuntimeException | Error e) {
-            backend.failed(e);
+            Optional<String> kept = backend.failed(e);
             Closer.closeAll(e, kube, backend);
+            if (kept.isPresent() && e instanceof VaultK8sTrustException) {
+                VaultK8sTrustException withEvidence = new VaultK8sTrustException(e.getMessage() + "\n" + kept.get(), e);
+                Arrays.stream(e.getSuppressed()).forEach(withEvidence::addSuppressed);
+                throw withEvidence;
+            }
             throw e;
         }
     }
@@ -142,6 +148,11 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         java.util.Map<String, Duration> phases = new java.util.LinkedHashMap<>(backend.startupPhases());
         phases.put(TRUST_SETUP_PHASE, trustSetupTime);
         return java.util.Collections.unmodifiableMap(phases);
+    }
+
+    /** Record that a test using this environment failed (the backend may keep evidence when it closes). */
+    public void testFailed(String test, Throwable cause) {
+        backend.testFailed(test, cause);
     }
 
     /** Return the settings this environment was started with. */

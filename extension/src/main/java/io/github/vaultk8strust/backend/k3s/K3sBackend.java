@@ -62,9 +62,12 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
     private Network.NetworkImpl network;
     private ContainerVault containerVault;
     private final String issuer;
+    private final boolean keepOnFailure;
+    private final List<String> failedTests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Duration> phases = Collections.synchronizedMap(new LinkedHashMap<>());
 
-    private K3sBackend(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
+    private K3sBackend(K3sOptions options, K3sPlacement placement, VaultMode vaultMode, boolean keepOnFailure) {
+        this.keepOnFailure = keepOnFailure;
         this.options = options;
         this.placement = placement;
         this.vaultMode = vaultMode;
@@ -95,42 +98,95 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
      */
     static PreparedBackend prepare(K3sOptions options, VaultMode vaultMode) {
         return prepare(options, new K3sPlacement(io.github.vaultk8strust.VaultPlacement.IN_CLUSTER,
-                io.github.vaultk8strust.ConfigKeys.DEFAULT_VAULT_CONTAINER_IMAGE), vaultMode);
+                io.github.vaultk8strust.ConfigKeys.DEFAULT_VAULT_CONTAINER_IMAGE), vaultMode, false);
     }
 
     /**
      * As {@link #prepare(K3sOptions, VaultMode)}, with Vault where {@code placement} says. In a container, Vault's
-     * image is the placement's; workload pods default to it too (imported into k3s on first use).
+     * image is the placement's; workload pods default to it too (imported into k3s on first use). With
+     * {@code keepOnFailure}, the logs of an environment whose tests failed are kept when it closes.
      */
-    static PreparedBackend prepare(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
+    static PreparedBackend prepare(K3sOptions options, K3sPlacement placement, VaultMode vaultMode,
+                                   boolean keepOnFailure) {
         DockerProbe.Answer docker = DockerProbe.probe();
         if (!docker.available()) {
             throw new VaultK8sTrustException(DockerProbe.noDockerMessage() + " (" + docker.reason() + ")");
         }
         K3sBackend backend = new K3sBackend(placement.container() ? options.withVaultImage(placement.containerImage())
-                : options, placement, vaultMode);
+                : options, placement, vaultMode, keepOnFailure);
         backend.readyImages();
         return backend::start;
     }
 
     /** Return a backend that is not started: its settings only, for checking them without Docker. */
     static K3sBackend unstarted(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
-        return new K3sBackend(options, placement, vaultMode);
+        return new K3sBackend(options, placement, vaultMode, false);
     }
 
     private K3sBackend start(Deadline deadline) {
-        K3sBackend backend = this;
         try {
-            backend.startAll(deadline);
-            return backend;
+            startAll(deadline);
+            return this;
         } catch (RuntimeException | Error e) {
-            try {
-                backend.close();
-            } catch (RuntimeException closeFailure) {
-                e.addSuppressed(closeFailure);
+            // A failed start leaves nothing to read once the containers are gone: keep their logs first (a node that did
+            // not come up has kept its own log already, see K3sCluster.start).
+            if (cluster == null && containerVault == null) {
+                closeQuietly(e);
+                throw e;
             }
+            String kept = keepEvidence("The k3s environment did not start: " + e);
+            closeQuietly(e);
+            if (e instanceof VaultK8sTrustException) {
+                VaultK8sTrustException withEvidence = new VaultK8sTrustException(e.getMessage() + "\n" + kept, e);
+                java.util.Arrays.stream(e.getSuppressed()).forEach(withEvidence::addSuppressed);
+                throw withEvidence;
+            }
+            Progress.say(kept);
             throw e;
         }
+    }
+
+    private void closeQuietly(Throwable failure) {
+        try {
+            close();
+        } catch (RuntimeException closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
+    }
+
+    /** Keep the node's and Vault's logs, the events and the pods (while the containers still run); say where. */
+    private String keepEvidence(String why) {
+        String devRootToken = devRootToken().orElse(null);
+        if (cluster == null) {
+            return K3sDiagnostics.keep(why, null, null, containerVault == null ? null : this::vaultLog, devRootToken)
+                    .sentence();
+        }
+        return K3sDiagnostics.keep(why, cluster.container(), cluster.kube(),
+                vault == null && containerVault == null ? null : this::vaultLog, devRootToken).sentence();
+    }
+
+    /** Return Vault's whole log: the pod's, or the container's. */
+    private String vaultLog() {
+        if (containerVault != null) {
+            return containerVault.container().getContainerId() == null ? "(the Vault container did not start)"
+                    : containerVault.container().getLogs();
+        }
+        if (vault == null) {
+            return "(Vault was not deployed)";
+        }
+        return cluster.kube().pods().inNamespace(VaultManifests.NAMESPACE).withName(VaultManifests.POD)
+                .inContainer("vault").getLog();
+    }
+
+    /** The trust setup failed: keep the evidence now, while the containers run, and say where. */
+    @Override
+    public Optional<String> failed(Throwable cause) {
+        return Optional.of(keepEvidence("The trust setup on the k3s environment failed: " + cause));
+    }
+
+    @Override
+    public void testFailed(String test, Throwable cause) {
+        failedTests.add(test + ": " + cause);
     }
 
     /** Return every image a run with these settings needs, with what it is for (the pre-flight's list). */
@@ -377,6 +433,11 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
      */
     @Override
     public void close() {
+        if (keepOnFailure && !failedTests.isEmpty() && cluster != null) {
+            Progress.say("vaultk8s.keep-on-failure: " + failedTests.size() + " test(s) failed on " + this + ". "
+                    + keepEvidence("Tests failed on this k3s environment:\n" + String.join("\n", failedTests)));
+            failedTests.clear();
+        }
         AutoCloseable inCluster = () -> {
             if (workloads != null) {
                 workloads.closeAll();

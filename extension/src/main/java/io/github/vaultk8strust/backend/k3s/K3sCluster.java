@@ -79,12 +79,17 @@ public final class K3sCluster implements AutoCloseable {
         try {
             container.start();
         } catch (RuntimeException e) {
+            // The node's own log says why it did not come up; it is gone once the container is removed.
+            K3sDiagnostics.Kept kept = K3sDiagnostics.keep("The k3s container did not start: "
+                    + DockerProbe.daemonMessage(e), container, null, null, null);
             try {
                 container.stop();
             } catch (RuntimeException stopFailure) {
                 e.addSuppressed(stopFailure);
             }
-            throw new VaultK8sTrustException(startFailure(spec, e), e);
+            String tail = kept.nodeLogTail(20);
+            throw new VaultK8sTrustException(startFailure(spec, e) + "\n" + kept.sentence()
+                    + (tail.isEmpty() ? "" : "\nLast lines of the node's log:\n" + tail), e);
         }
         Progress.say("k3s " + spec.image() + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms ("
                 + String.join(" ", spec.securityFlags()) + ")");
