@@ -12,12 +12,14 @@ from=$(cd "${1:-$here}" && pwd)
 out=$here/docs/reports
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+commit=$(git -C "$from" rev-parse --short HEAD 2>/dev/null || echo unknown)
 machine="$(nproc) cores (${cpu:-unknown CPU}), $(uname -s) $(uname -m), $(java -version 2>&1 | head -n 1)"
 
 header() { # title, source, file
   printf '# %s\n\n' "$1"
   printf '<!-- Generated: copied by docs/reports/update.sh; change the generator, not this copy. -->\n\n'
-  printf 'Copied from `%s`, written %s, on %s.\n\n' "$2" "$(date -u -r "$3" +%Y-%m-%dT%H:%MZ)" "$machine"
+  printf 'Copied from `%s`, written %s by a run of commit %s, on %s.\n\n' "$2" \
+    "$(date -u -r "$3" +%Y-%m-%dT%H:%MZ)" "$commit" "$machine"
 }
 
 copy() { # source (relative to the checkout), target name, title
