@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.samples;
 
+// tag::adversarial[]
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
  * namespaces, expired and not-yet-valid tokens, foreign keys, {@code alg: none}, a wrong issuer and a tampered
  * payload must all be rejected, each for the reason Vault gives.
  */
-// tag::adversarial[]
 @VaultK8sTrust
 class AdversarialTokensSampleTest {
 

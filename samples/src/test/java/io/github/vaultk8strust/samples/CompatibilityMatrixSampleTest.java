@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.samples;
 
+// tag::matrix[]
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.jopenlibs.vault.Vault;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Test;
  * minors and two Vault minors. JUnit reports four invocations, e.g. {@code [kubernetes 1.33.13, vault 1.19.5]}, each
  * with its own environment.
  */
-// tag::matrix[]
 @TrustMatrix(kubernetes = {"1.33", "1.34"}, vault = {"1.19", "1.21"})
 @VaultK8sTrust
 class CompatibilityMatrixSampleTest {

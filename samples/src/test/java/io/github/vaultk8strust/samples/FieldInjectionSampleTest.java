@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.samples;
 
+// tag::fields[]
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vaultk8strust.ServiceAccountJwt;
@@ -10,7 +11,6 @@ import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.junit.VaultLogin;
 import org.junit.jupiter.api.Test;
 
-// tag::fields[]
 @VaultK8sTrust
 class FieldInjectionSampleTest {
 

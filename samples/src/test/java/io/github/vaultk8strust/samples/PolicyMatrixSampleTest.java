@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.samples;
 
+// tag::matrix[]
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultSession;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.TestFactory;
  * "k8s-dev may not read kvv2/data/some-secret". To test your production policies instead, load their HCL with
  * {@code @VaultK8sTrust(policies = @VaultPolicy(name = "...", resource = "policies/prod.hcl"), roles = ...)}.
  */
-// tag::matrix[]
 @VaultK8sTrust
 class PolicyMatrixSampleTest {
 

@@ -1,0 +1,3 @@
+path "kvv2/data/payments/*" {
+  capabilities = ["read"]
+}
