@@ -314,9 +314,15 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
      */
     @Override
     public Map<String, Duration> startupPhases() {
-        Map<String, Duration> all = new LinkedHashMap<>(phases);
-        if (cluster != null) {
-            cluster.imageImportTime().ifPresent(d -> all.put(IMPORT_PHASE, d));
+        Map<String, Duration> all = new LinkedHashMap<>();
+        Optional<Duration> imports = cluster == null ? Optional.empty() : cluster.imageImportTime();
+        synchronized (phases) {
+            phases.forEach((name, time) -> {
+                all.put(name, time);
+                if (name.equals(NODE_PHASE)) {
+                    imports.ifPresent(d -> all.put(IMPORT_PHASE, d));
+                }
+            });
         }
         return Collections.unmodifiableMap(all);
     }
