@@ -2,7 +2,6 @@ package io.github.vaultk8strust.junit;
 
 import io.github.vaultk8strust.backend.local.LocalOptions;
 
-import io.github.vaultk8strust.backend.local.LocalBackend;
 import io.github.vaultk8strust.core.TrustSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
