@@ -2,6 +2,7 @@ package io.github.vaultk8strust.core;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.spi.Availability;
@@ -72,7 +73,7 @@ public final class Backends {
         if (!requested.equals("auto")) {
             BackendProvider provider = named(requested).orElseThrow(() -> new VaultK8sTrustConfigurationException(
                     where + ": backend \"" + requested + "\" is not known; accepted: auto, " + String.join(", ", names())
-                            + " (set with backend = Backend..., " + config.describe("vaultk8s.backend") + ")"));
+                            + " (set with backend = Backend..., " + config.describe(ConfigKeys.BACKEND_KEY) + ")"));
             return new Choice(provider, "requested");
         }
         List<String> refusals = new ArrayList<>();
