@@ -123,8 +123,9 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     /** Explain that a k3s-only feature was asked of another backend, and how to get k3s. */
     public String k3sOnlyReason(String feature) {
         return feature + " needs a pod, and only the k3s backend runs pods; this environment runs on the "
-                + backend.name() + " backend (no kubelet). Use @VaultK8sTrust(backend = Backend.K3S), "
-                + "-Dvaultk8s.backend=k3s or VAULTK8S_BACKEND=k3s where a Docker engine answers.";
+                + backend.name() + " backend (no kubelet). Use " + settings.origin().attribute("backend", "Backend.K3S")
+                + ", -D" + ConfigKeys.BACKEND_KEY + "=k3s or " + ConfigKeys.environmentVariable(ConfigKeys.BACKEND_KEY)
+                + "=k3s where a Docker engine answers.";
     }
 
     /** Return the settings this environment was started with. */
@@ -255,8 +256,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
             if (e.getCode() == 404) {
                 throw new IllegalArgumentException("Service account " + namespace + "/" + serviceAccount
                         + " does not exist; configured service accounts: " + settings.serviceAccounts()
-                        + ". Declare it with @K8sServiceAccount(namespace = \"" + namespace + "\", name = \""
-                        + serviceAccount + "\") or a role whose boundSubject names it.", e);
+                        + ". Declare it with " + settings.origin().declareServiceAccount(namespace, serviceAccount)
+                        + " or a role whose boundSubject names it.", e);
             }
             throw new IllegalArgumentException("The TokenRequest for " + namespace + "/" + serviceAccount
                     + " (audience " + audience + ", " + expirationSeconds + " s) was refused: " + e.getMessage(), e);
@@ -331,8 +332,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         return settings.kubernetesRole(name).orElseThrow(() -> new IllegalArgumentException("kubernetesRole(\"" + name
                 + "\"): no kubernetes role \"" + name + "\"; kubernetes roles: " + settings.kubernetesRoles().stream()
                 .map(KubernetesRoleSpec::name).toList() + (settings.role(name).isPresent() ? "; \"" + name
-                + "\" is a jwt role, see role(name)" : "") + ". Declare it with @VaultK8sTrust(kubernetesRoles = "
-                + "@KubernetesRole(name = \"" + name + "\", ...))."));
+                + "\" is a jwt role, see role(name)" : "") + ". Declare it with "
+                + settings.origin().declareKubernetesRole(name) + "."));
     }
 
     @Override
@@ -375,8 +376,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     /** Return the role, or throw naming it and listing the configured roles. */
     public RoleSpec requireRole(String role, String where) {
         return settings.role(role).orElseThrow(() -> new IllegalArgumentException(where + ": unknown role \"" + role
-                + "\"; configured roles: " + roles() + ". Declare it with @VaultK8sTrust(roles = @JwtRole(name = \""
-                + role + "\", ...))."));
+                + "\"; configured roles: " + roles() + ". Declare it with " + settings.origin().declareJwtRole(role)
+                + "."));
     }
 
     /**
