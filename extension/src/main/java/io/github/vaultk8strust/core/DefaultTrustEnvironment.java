@@ -74,6 +74,12 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         this.tokenFiles = new TokenFiles(kube, this::mintToken);
     }
 
+    /** Put together an environment whose backend runs and whose trust setup is done (the core's tests use fakes). */
+    static DefaultTrustEnvironment assemble(TrustSettings settings, RunningBackend backend, KubernetesClient kube,
+                                            TrustSetup.Result setup) {
+        return new DefaultTrustEnvironment(settings, backend, kube, setup);
+    }
+
     /**
      * Start the backend the settings name and run the trust setup on it. On failure, everything started is
      * stopped before the exception propagates.
@@ -303,19 +309,50 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
 
     @Override
     public VaultSession login(String role) {
-        if (settings.kubernetesRole(role).isPresent()) {
-            KubernetesRoleSpec spec = settings.kubernetesRole(role).orElseThrow();
-            ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
-                    "Kubernetes role \"" + role + "\" binds only globs (names " + spec.boundServiceAccountNames()
-                            + ", namespaces " + spec.boundServiceAccountNamespaces() + "), so no service account is "
-                            + "implied; mint a token yourself and call login(role, jwt)."));
-            return login(role, mintToken(sa.namespace(), sa.name(), loginAudiences(spec), 3600).raw());
+        return loginAs(role, null, null, null, "login(\"" + role + "\")",
+                "mint a token yourself and call login(role, jwt)");
+    }
+
+    /**
+     * The one role → token → login path, behind {@link #login(String)} and {@code @VaultLogin}: find the role (of
+     * either auth method), mint a fresh token for the service account and audiences given, else for those the role
+     * binds, and log in with it.
+     *
+     * @param role the role's name
+     * @param namespace the token's namespace, or {@code null} for the role's bound service account's
+     * @param serviceAccount the token's service account, or {@code null} for the role's
+     * @param audience the token's one audience, or {@code null} for the role's (for a kubernetes role in client-token
+     *                 mode, plus the API server's: {@link #loginAudiences})
+     * @param where how the caller asked, named in messages, e.g. {@code login("r")} or {@code @VaultLogin(role = "r")}
+     * @param howToNameTheAccount what to do when the role binds no single service account, for the message
+     * @throws IllegalArgumentException when the role is unknown or no service account is given or implied
+     * @throws VaultLoginException when Vault rejects the token
+     */
+    public VaultSession loginAs(String role, String namespace, String serviceAccount, String audience, String where,
+                                String howToNameTheAccount) {
+        Optional<KubernetesRoleSpec> kubernetesRole = settings.kubernetesRole(role);
+        Optional<RoleSpec> jwtRole = settings.role(role);
+        if (kubernetesRole.isEmpty() && jwtRole.isEmpty()) {
+            throw new IllegalArgumentException(where + " names no configured role; configured roles: " + roles()
+                    + ". Declare it with " + settings.origin().declareJwtRole(role)
+                    + (settings.enabled(AuthMethod.KUBERNETES) ? " or " + settings.origin().declareKubernetesRole(role)
+                    : "") + " or fix the name.");
         }
-        RoleSpec spec = requireRole(role, "login(\"" + role + "\")");
-        ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
-                "Role \"" + role + "\" binds subject \"" + spec.boundSubject() + "\", which names no service account; "
-                        + "mint a token yourself and call login(role, jwt)."));
-        return login(role, mintToken(sa.namespace(), sa.name(), spec.boundAudiences().get(0)).raw());
+        Optional<ServiceAccountSpec> bound = kubernetesRole.isPresent() ? kubernetesRole.get().boundServiceAccount()
+                : jwtRole.get().boundServiceAccount();
+        String ns = namespace != null ? namespace : bound.map(ServiceAccountSpec::namespace).orElse(null);
+        String sa = serviceAccount != null ? serviceAccount : bound.map(ServiceAccountSpec::name).orElse(null);
+        if (ns == null || sa == null) {
+            String binds = kubernetesRole.map(r -> "kubernetes role \"" + role + "\" binds only globs (names "
+                    + r.boundServiceAccountNames() + ", namespaces " + r.boundServiceAccountNamespaces() + ")")
+                    .orElseGet(() -> "role \"" + role + "\" " + (jwtRole.get().boundSubject().isEmpty()
+                            ? "binds claims, not a subject" : "binds subject \"" + jwtRole.get().boundSubject()
+                            + "\", which names no service account"));
+            throw new IllegalArgumentException(where + ": " + binds + "; " + howToNameTheAccount + ".");
+        }
+        List<String> audiences = audience != null ? List.of(audience)
+                : kubernetesRole.map(this::loginAudiences).orElseGet(() -> List.of(jwtRole.get().boundAudiences().get(0)));
+        return login(role, mintToken(ns, sa, audiences, 3600).raw());
     }
 
     @Override
@@ -374,7 +411,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     }
 
     /** Return the role, or throw naming it and listing the configured roles. */
-    public RoleSpec requireRole(String role, String where) {
+    private RoleSpec requireRole(String role, String where) {
         return settings.role(role).orElseThrow(() -> new IllegalArgumentException(where + ": unknown role \"" + role
                 + "\"; configured roles: " + roles() + ". Declare it with " + settings.origin().declareJwtRole(role)
                 + "."));
