@@ -384,7 +384,7 @@ public final class TrustSetup {
             if (!write.ok()) {
                 throw new VaultK8sTrustException("Vault rejected kubernetes role \"" + role.name() + "\" (HTTP "
                         + write.status() + "): " + String.join("; ", write.errors())
-                        + ". Check the @KubernetesRole attributes.");
+                        + ". Check the attributes of " + settings.origin().kubernetesRole(role.name()) + ".");
             }
         }
     }
@@ -449,7 +449,8 @@ public final class TrustSetup {
             VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.authPath() + "/role/" + role.name(), body);
             if (!write.ok()) {
                 throw new VaultK8sTrustException("Vault rejected role \"" + role.name() + "\" (HTTP " + write.status()
-                        + "): " + String.join("; ", write.errors()) + ". Check the @JwtRole attributes.");
+                        + "): " + String.join("; ", write.errors()) + ". Check the attributes of "
+                        + settings.origin().jwtRole(role.name()) + ".");
             }
         }
     }
