@@ -2,8 +2,10 @@ package io.github.vaultk8strust;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apiguardian.api.API;
 
 /**
@@ -78,9 +80,13 @@ public interface RequestOrigin {
 
     /**
      * Write a key's value as the attribute takes it: an enum constant ({@code VaultPlacement.IN_CLUSTER} for
-     * {@code in-cluster}) or a quoted string.
+     * {@code in-cluster}), an array of them ({@code {AuthMethod.JWT, AuthMethod.KUBERNETES}}) or a quoted string.
      */
     static String attributeValue(String key, String value) {
+        if (key.equals(ConfigKeys.AUTH_METHODS_KEY)) {
+            return Arrays.stream(value.split(",")).map(String::trim).filter(m -> !m.isEmpty())
+                    .map(m -> "AuthMethod." + m.toUpperCase(Locale.ROOT)).collect(Collectors.joining(", ", "{", "}"));
+        }
         String[] attribute = CodeSettings.BY_KEY.get(key);
         if (attribute != null && attribute[1] != null) {
             return attribute[1] + "." + value.toUpperCase(Locale.ROOT).replace('-', '_');

@@ -2,6 +2,7 @@ package io.github.vaultk8strust.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.KubernetesRoleSpec;
@@ -99,6 +100,14 @@ class LayeredConfigTest {
                 .startsWith("KubernetesRoleSpec.builder(\"kr\"): 1 kubernetes role(s), but the kubernetes auth method "
                         + "is not enabled")
                 .contains("e.g. TrustEnvironment.builder().authMethods(AuthMethod.JWT, AuthMethod.KUBERNETES)");
+    }
+
+    @Test
+    void enumArraysAreWrittenAsTheAttributeTakesThem() {
+        assertThat(misuse(TrustEnvironment.builder().backend(Backend.LOCAL).authMethods(AuthMethod.KUBERNETES)
+                .role(RoleSpec.builder("r").boundSubject("system:serviceaccount:a:b").build())))
+                .contains("the jwt auth method is not enabled (TrustEnvironment.builder().authMethods("
+                        + "AuthMethod.KUBERNETES))");
     }
 
     @Test
