@@ -2,7 +2,6 @@ package io.github.vaultk8strust.it;
 
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.ExecResult;
-import io.github.vaultk8strust.Seed;
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.Workload;
 import io.github.vaultk8strust.WorkloadSpec;
@@ -17,7 +16,6 @@ import io.github.vaultk8strust.core.TrustSettings;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;

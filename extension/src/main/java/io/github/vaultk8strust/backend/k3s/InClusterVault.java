@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.readiness.Readiness;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.support.Deadline;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
