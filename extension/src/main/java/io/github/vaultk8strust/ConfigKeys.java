@@ -101,6 +101,11 @@ public final class ConfigKeys {
      * when a new one is needed, the least recently used one that no running class uses is closed first.
      */
     public static final String CACHE_MAX_SIZE_KEY = "vaultk8s.cache.max-size";
+    /**
+     * Configuration key {@value}: what a {@code @TrustMatrix} combination that cannot run here (its binaries cannot be
+     * had, its backend says no) does: {@code skip} (default: it is reported skipped with the reason) or {@code fail}.
+     */
+    public static final String MATRIX_UNAVAILABLE_KEY = "vaultk8s.matrix.unavailable";
     /** The default of {@link #CACHE_MAX_SIZE_KEY}: each local environment takes about 500 MiB of memory. */
     public static final String DEFAULT_CACHE_MAX_SIZE = "3";
     /**

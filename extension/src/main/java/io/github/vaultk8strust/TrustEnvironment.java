@@ -167,9 +167,9 @@ public interface TrustEnvironment {
     /**
      * Start a pod inside the cluster that runs under a service account with a projected token, and wait until it
      * is ready; the caller closes it (which deletes the pod), or it is deleted when the environment stops. Only the
-     * {@link Backend#K3S} backend runs pods: on {@link Backend#LOCAL} this aborts the calling test (reported
-     * skipped, with the reason), or throws {@link VaultK8sTrustException} when {@link ConfigKeys#K3S_ONLY_KEY}
-     * is {@code fail}.
+     * {@link Backend#K3S} backend runs pods: on {@link Backend#LOCAL} this throws
+     * {@link FeatureUnavailableException}, which aborts a {@code @VaultK8sTrust} test (reported skipped, with the
+     * reason), or a plain {@link VaultK8sTrustException} when {@link ConfigKeys#K3S_ONLY_KEY} is {@code fail}.
      *
      * <pre>{@code
      * try (Workload pod = environment.startWorkload(WorkloadSpec.seed())) {
@@ -177,6 +177,8 @@ public interface TrustEnvironment {
      * }
      * }</pre>
      *
+     * @throws FeatureUnavailableException when the backend runs no pods and {@link ConfigKeys#K3S_ONLY_KEY} is
+     *                                     {@code skip}
      * @throws VaultK8sTrustException when the pod cannot be created or does not become ready in the start-up budget
      */
     Workload startWorkload(WorkloadSpec spec);

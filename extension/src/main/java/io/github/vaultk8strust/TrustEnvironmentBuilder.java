@@ -7,10 +7,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -19,9 +17,11 @@ import org.apiguardian.api.API;
 /**
  * Describe and start an environment without JUnit's annotation: in a Spring test, TestNG, a {@code main}, or a
  * JUnit {@code @RegisterExtension}-style field with computed settings. Obtained from
- * {@link TrustEnvironment#builder()}; every method mirrors an attribute of {@code @VaultK8sTrust}, with the same
- * defaults, and settings not given here are read from system properties, then environment variables
- * ({@link ConfigKeys}).
+ * {@link TrustEnvironment#builder()}. Each attribute of {@code @VaultK8sTrust} has a method of the same name and
+ * default here, except {@code shared} (an environment started here is always the caller's own); the builder adds
+ * {@link #policyResource}, {@link #setting}, {@link #requirePods} (the annotation sees {@code @InClusterWorkload}
+ * itself) and {@link #configuration}. Settings not given here are read from system properties, then environment
+ * variables ({@link ConfigKeys}).
  *
  * <pre>{@code
  * try (ClosableTrustEnvironment env = TrustEnvironment.builder().vaultMode(VaultMode.DEV).start()) {
@@ -32,39 +32,25 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class TrustEnvironmentBuilder {
 
-    private static final String ORIGIN = "TrustEnvironment.builder()";
+    private static final String NAME = "TrustEnvironment.builder()";
 
-    private Backend backend;
-    private VaultMode vaultMode;
-    private String startupTimeout;
-    private boolean seedScenario = true;
-    private String kvPath = "kvv2";
-    private String authPath = "jwt";
-    private String defaultRole = Seed.ROLE;
-    private final List<RoleSpec> roles = new ArrayList<>();
-    private final List<PolicySpec> policies = new ArrayList<>();
-    private final List<ServiceAccountSpec> serviceAccounts = new ArrayList<>();
-    private final List<String> namespaces = new ArrayList<>();
-    private final Map<String, String> settings = new LinkedHashMap<>();
-    private boolean needsPods;
-    private final java.util.Set<AuthMethod> authMethods = java.util.EnumSet.noneOf(AuthMethod.class);
-    private String kubernetesAuthPath;
-    private TokenReviewer tokenReviewer;
-    private final List<KubernetesRoleSpec> kubernetesRoles = new ArrayList<>();
-    private Function<String, Optional<String>> configuration = key -> Optional.ofNullable(System.getProperty(key));
+    private final TrustRequest.Builder request;
+    private boolean customConfiguration;
 
     TrustEnvironmentBuilder() {
+        this.request = TrustRequest.builder(new Origin(this))
+                .configuration(key -> Optional.ofNullable(System.getProperty(key)));
     }
 
     /** Choose where the cluster and Vault run; default: {@link ConfigKeys#BACKEND_KEY}, then {@link Backend#AUTO}. */
     public TrustEnvironmentBuilder backend(Backend backend) {
-        this.backend = Objects.requireNonNull(backend, "backend") == Backend.DEFAULT ? null : backend;
+        request.backend(Objects.requireNonNull(backend, "backend"));
         return this;
     }
 
     /** Choose how Vault starts; default: {@link ConfigKeys#VAULT_MODE_KEY}, then {@link VaultMode#INIT}. */
     public TrustEnvironmentBuilder vaultMode(VaultMode vaultMode) {
-        this.vaultMode = Objects.requireNonNull(vaultMode, "vaultMode") == VaultMode.DEFAULT ? null : vaultMode;
+        request.vaultMode(Objects.requireNonNull(vaultMode, "vaultMode"));
         return this;
     }
 
@@ -75,9 +61,9 @@ public final class TrustEnvironmentBuilder {
      */
     public TrustEnvironmentBuilder vaultPlacement(VaultPlacement placement) {
         if (Objects.requireNonNull(placement, "placement") == VaultPlacement.DEFAULT) {
-            settings.remove(ConfigKeys.VAULT_PLACEMENT_KEY);
+            request.clearSetting(ConfigKeys.VAULT_PLACEMENT_KEY);
         } else {
-            settings.put(ConfigKeys.VAULT_PLACEMENT_KEY, placement.settingValue());
+            request.setting(ConfigKeys.VAULT_PLACEMENT_KEY, placement.settingValue());
         }
         return this;
     }
@@ -87,7 +73,7 @@ public final class TrustEnvironmentBuilder {
      * {@link ConfigKeys#KUBERNETES_VERSION_KEY}, then {@value ConfigKeys#DEFAULT_KUBERNETES_VERSION}. Sets that key in code.
      */
     public TrustEnvironmentBuilder kubernetesVersion(String version) {
-        settings.put(ConfigKeys.KUBERNETES_VERSION_KEY, Objects.requireNonNull(version, "version"));
+        request.setting(ConfigKeys.KUBERNETES_VERSION_KEY, Objects.requireNonNull(version, "version"));
         return this;
     }
 
@@ -96,41 +82,60 @@ public final class TrustEnvironmentBuilder {
      * then {@value ConfigKeys#DEFAULT_VAULT_VERSION}. Sets that key in code.
      */
     public TrustEnvironmentBuilder vaultVersion(String version) {
-        settings.put(ConfigKeys.VAULT_VERSION_KEY, Objects.requireNonNull(version, "version"));
+        request.setting(ConfigKeys.VAULT_VERSION_KEY, Objects.requireNonNull(version, "version"));
         return this;
     }
 
     /** Choose HashiCorp Vault or OpenBao; default: {@link ConfigKeys#VAULT_FLAVOR_KEY}, then Vault. Sets that key in code. */
     public TrustEnvironmentBuilder vaultFlavor(VaultFlavor flavor) {
         if (Objects.requireNonNull(flavor, "flavor") == VaultFlavor.DEFAULT) {
-            settings.remove(ConfigKeys.VAULT_FLAVOR_KEY);
+            request.clearSetting(ConfigKeys.VAULT_FLAVOR_KEY);
         } else {
-            settings.put(ConfigKeys.VAULT_FLAVOR_KEY, flavor.settingValue());
+            request.setting(ConfigKeys.VAULT_FLAVOR_KEY, flavor.settingValue());
         }
         return this;
     }
 
-    /** Set the budget for all servers and the trust setup together; default 120 seconds. */
+    /**
+     * Set the k3s image of the {@link Backend#K3S} backend (any image compatible with {@code rancher/k3s}); default:
+     * {@link ConfigKeys#K3S_IMAGE_KEY}, then {@value ConfigKeys#DEFAULT_K3S_IMAGE}. Sets that key in code.
+     */
+    public TrustEnvironmentBuilder k3sImage(String image) {
+        request.setting(ConfigKeys.K3S_IMAGE_KEY, Objects.requireNonNull(image, "image"));
+        return this;
+    }
+
+    /**
+     * Set the Vault image the {@link Backend#K3S} backend deploys ({@code hashicorp/vault} or {@code openbao/openbao});
+     * default: {@link ConfigKeys#K3S_VAULT_IMAGE_KEY}, then {@value ConfigKeys#DEFAULT_VAULT_IMAGE}. Sets that key in
+     * code.
+     */
+    public TrustEnvironmentBuilder vaultImage(String image) {
+        request.setting(ConfigKeys.K3S_VAULT_IMAGE_KEY, Objects.requireNonNull(image, "image"));
+        return this;
+    }
+
+    /** Set the budget for all servers and the trust setup together; default: {@link ConfigKeys#STARTUP_TIMEOUT_KEY}, then 120 seconds. */
     public TrustEnvironmentBuilder startupTimeout(Duration timeout) {
-        this.startupTimeout = Objects.requireNonNull(timeout, "timeout").toString();
+        request.startupTimeout(Objects.requireNonNull(timeout, "timeout").toString());
         return this;
     }
 
     /** Include (default) or leave out the walkthrough's role {@code k8s-dev}, policy and service account. */
     public TrustEnvironmentBuilder seedScenario(boolean include) {
-        this.seedScenario = include;
+        request.seedScenario(include);
         return this;
     }
 
     /** Set the path KV version 2 is mounted at; default {@code kvv2}. */
     public TrustEnvironmentBuilder kvPath(String path) {
-        this.kvPath = Objects.requireNonNull(path, "path");
+        request.kvPath(Objects.requireNonNull(path, "path"));
         return this;
     }
 
     /** Set the path the {@code jwt} auth method is enabled at; default {@code jwt}. */
     public TrustEnvironmentBuilder authPath(String path) {
-        this.authPath = Objects.requireNonNull(path, "path");
+        request.authPath(Objects.requireNonNull(path, "path"));
         return this;
     }
 
@@ -139,16 +144,13 @@ public final class TrustEnvironmentBuilder {
      * {@link AuthMethod#KUBERNETES}, or both; default: {@link ConfigKeys#AUTH_METHODS_KEY}, then {@code jwt}.
      */
     public TrustEnvironmentBuilder authMethods(AuthMethod... methods) {
-        authMethods.clear();
-        for (AuthMethod method : methods) {
-            authMethods.add(Objects.requireNonNull(method, "method"));
-        }
+        request.authMethods(new LinkedHashSet<>(Arrays.asList(methods)));
         return this;
     }
 
     /** Set the path the {@code kubernetes} auth method is enabled at; default {@code kubernetes}. */
     public TrustEnvironmentBuilder kubernetesAuthPath(String path) {
-        this.kubernetesAuthPath = Objects.requireNonNull(path, "path");
+        request.kubernetesAuthPath(Objects.requireNonNull(path, "path"));
         return this;
     }
 
@@ -157,7 +159,7 @@ public final class TrustEnvironmentBuilder {
      * {@link ConfigKeys#TOKEN_REVIEWER_KEY}, then {@link TokenReviewer#REVIEWER_SERVICE_ACCOUNT}.
      */
     public TrustEnvironmentBuilder tokenReviewer(TokenReviewer reviewer) {
-        this.tokenReviewer = Objects.requireNonNull(reviewer, "reviewer") == TokenReviewer.DEFAULT ? null : reviewer;
+        request.tokenReviewer(Objects.requireNonNull(reviewer, "reviewer"));
         return this;
     }
 
@@ -167,25 +169,25 @@ public final class TrustEnvironmentBuilder {
      * enable the method with {@link #authMethods(AuthMethod...)}.
      */
     public TrustEnvironmentBuilder kubernetesRole(KubernetesRoleSpec role) {
-        kubernetesRoles.add(Objects.requireNonNull(role, "role"));
+        request.kubernetesRole(Objects.requireNonNull(role, "role"));
         return this;
     }
 
     /** Set the auth method's {@code default_role}; empty for none; default {@code k8s-dev}. */
     public TrustEnvironmentBuilder defaultRole(String role) {
-        this.defaultRole = Objects.requireNonNull(role, "role");
+        request.defaultRole(Objects.requireNonNull(role, "role"));
         return this;
     }
 
     /** Add a JWT role, e.g. {@code RoleSpec.builder("reader").boundSubject(...).policies("reader").build()}. */
     public TrustEnvironmentBuilder role(RoleSpec role) {
-        roles.add(Objects.requireNonNull(role, "role"));
+        request.role(Objects.requireNonNull(role, "role"));
         return this;
     }
 
     /** Add a Vault ACL policy given as HCL. */
     public TrustEnvironmentBuilder policy(String name, String hcl) {
-        policies.add(new PolicySpec(Objects.requireNonNull(name, "name"), Objects.requireNonNull(hcl, "hcl"),
+        request.policy(new PolicySpec(Objects.requireNonNull(name, "name"), Objects.requireNonNull(hcl, "hcl"),
                 "inline HCL"));
         return this;
     }
@@ -202,15 +204,15 @@ public final class TrustEnvironmentBuilder {
                 .orElse(TrustEnvironmentBuilder.class.getClassLoader());
         try (InputStream in = loader.getResourceAsStream(path)) {
             if (in == null) {
-                throw new VaultK8sTrustConfigurationException(ORIGIN + ".policyResource(\"" + name + "\", \"" + resource
+                throw new VaultK8sTrustConfigurationException(NAME + ".policyResource(\"" + name + "\", \"" + resource
                         + "\"): no such resource on the class path; put the file under src/test/resources/" + path);
             }
             String hcl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             if (hcl.isBlank()) {
-                throw new VaultK8sTrustConfigurationException(ORIGIN + ".policyResource(\"" + name + "\", \""
+                throw new VaultK8sTrustConfigurationException(NAME + ".policyResource(\"" + name + "\", \""
                         + resource + "\"): the resource is empty");
             }
-            policies.add(new PolicySpec(name, hcl, "classpath resource " + path));
+            request.policy(new PolicySpec(name, hcl, "classpath resource " + path));
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read class-path resource " + path, e);
@@ -219,29 +221,29 @@ public final class TrustEnvironmentBuilder {
 
     /** Add a service account (its namespace is created when missing). */
     public TrustEnvironmentBuilder serviceAccount(String namespace, String name) {
-        serviceAccounts.add(new ServiceAccountSpec(Objects.requireNonNull(namespace, "namespace"),
+        request.serviceAccount(new ServiceAccountSpec(Objects.requireNonNull(namespace, "namespace"),
                 Objects.requireNonNull(name, "name")));
         return this;
     }
 
     /** Add a namespace. */
     public TrustEnvironmentBuilder namespace(String name) {
-        namespaces.add(Objects.requireNonNull(name, "name"));
+        request.namespace(Objects.requireNonNull(name, "name"));
         return this;
     }
 
     /**
-     * Set a configuration key ({@link ConfigKeys}, e.g. {@code vaultk8s.k3s.image}) in code; it wins over system
-     * properties and environment variables.
+     * Set a configuration key ({@link ConfigKeys}, e.g. {@code vaultk8s.k3s.system-images}) in code; it wins over
+     * system properties and environment variables.
      */
     public TrustEnvironmentBuilder setting(String key, String value) {
-        settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        request.setting(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
         return this;
     }
 
     /** Say that the tests need pods, so that AUTO picks a backend that runs them. */
     public TrustEnvironmentBuilder requirePods() {
-        this.needsPods = true;
+        request.needsPods(true);
         return this;
     }
 
@@ -250,15 +252,14 @@ public final class TrustEnvironmentBuilder {
      * still come after it), e.g. a Spring {@code Environment::getProperty} wrapped in {@code Optional}.
      */
     public TrustEnvironmentBuilder configuration(Function<String, Optional<String>> source) {
-        this.configuration = Objects.requireNonNull(source, "source");
+        request.configuration(Objects.requireNonNull(source, "source"));
+        customConfiguration = true;
         return this;
     }
 
     /** Return the request this builder describes (nothing is validated or started). */
     public TrustRequest request() {
-        return new TrustRequest(ORIGIN, backend, vaultMode, startupTimeout, seedScenario, kvPath, authPath,
-                defaultRole, roles, policies, serviceAccounts, namespaces, settings, needsPods, configuration, authMethods,
-                kubernetesAuthPath, tokenReviewer, kubernetesRoles);
+        return request.build();
     }
 
     /**
@@ -270,5 +271,93 @@ public final class TrustEnvironmentBuilder {
      */
     public ClosableTrustEnvironment start() {
         return EnvironmentLauncher.load().start(request());
+    }
+
+    /** How the builder names what its user wrote: builder calls, and system properties (or their own source). */
+    private record Origin(TrustEnvironmentBuilder builder) implements RequestOrigin {
+
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public String attribute(String attribute, String value) {
+            // Array attributes of the annotation ({a, b}) are varargs here.
+            String arguments = value.startsWith("{") && value.endsWith("}") ? value.substring(1, value.length() - 1)
+                    : value;
+            return NAME + "." + attribute + "(" + arguments + ")";
+        }
+
+        @Override
+        public String setting(String key, String value) {
+            if (key.equals(ConfigKeys.STARTUP_TIMEOUT_KEY)) {
+                return attribute("startupTimeout", "Duration.parse(" + RequestOrigin.quote(value) + ")");
+            }
+            return RequestOrigin.attributeOf(key).map(a -> attribute(a, RequestOrigin.attributeValue(key, value)))
+                    .orElseGet(() -> NAME + ".setting(" + RequestOrigin.quote(key) + ", " + RequestOrigin.quote(value)
+                            + ")");
+        }
+
+        @Override
+        public String configurationKey(String key) {
+            return builder.customConfiguration ? "Configuration key " + key + " (from " + NAME + ".configuration(...))"
+                    : "System property " + key;
+        }
+
+        @Override
+        public String jwtRole(String name) {
+            return "RoleSpec.builder(" + RequestOrigin.quote(name) + ")";
+        }
+
+        @Override
+        public String kubernetesRole(String name) {
+            return "KubernetesRoleSpec.builder(" + RequestOrigin.quote(name) + ")";
+        }
+
+        @Override
+        public String policy(String name) {
+            return NAME + ".policy(" + RequestOrigin.quote(name) + ", ...)";
+        }
+
+        @Override
+        public String serviceAccount(String namespace, String name) {
+            return NAME + ".serviceAccount(" + RequestOrigin.quote(namespace) + ", " + RequestOrigin.quote(name) + ")";
+        }
+
+        @Override
+        public String member(String element, String attribute, String value) {
+            if (attribute.equals("name")) {
+                return element;
+            }
+            String method = switch (attribute) {
+                case "boundClaims" -> "boundClaim";
+                case "claimMappings" -> "claimMapping";
+                default -> attribute;
+            };
+            String arguments = value.startsWith("{") && value.endsWith("}") ? value.substring(1, value.length() - 1)
+                    : value;
+            return element + "." + method + "(" + arguments + ")";
+        }
+
+        @Override
+        public String declareJwtRole(String name) {
+            return NAME + ".role(" + jwtRole(name) + "...build())";
+        }
+
+        @Override
+        public String declareKubernetesRole(String name) {
+            return NAME + ".kubernetesRole(" + kubernetesRole(name) + "...build())";
+        }
+
+        @Override
+        public String declarePolicy(String name) {
+            return NAME + ".policy(" + RequestOrigin.quote(name) + ", \"<hcl>\")";
+        }
+
+        @Override
+        public String declareServiceAccount(String namespace, String name) {
+            return serviceAccount(namespace, name);
+        }
     }
 }

@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,26 @@ class ArchitectureTest {
                 .whereLayer("Support").mayOnlyBeAccessedByLayers("SPI", "Backends", "Core", "Verify", "JUnit", "Tools");
     }
 
+    /**
+     * Only the JUnit adapter knows JUnit: the API, the core, the backends and the tools also run under the builder, in
+     * TestNG or in a {@code main}, and the core says "not here" with the library's own exception, which the adapter
+     * turns into an abort. The verification toolkit is the one deliberate exception, see
+     * {@link #verifyUsesJUnitOnlyForDynamicTests()}.
+     */
+    static ArchRule onlyTheAdapterKnowsJUnit() {
+        return ArchRuleDefinition.noClasses().that().resideOutsideOfPackages(ROOT + ".junit..", ROOT + ".verify..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.opentest4j..")
+                .as("no class outside " + ROOT + ".junit (and .verify) depends on JUnit (org.junit.., "
+                        + "org.opentest4j..)");
+    }
+
+    /** JUnit classes outside the dynamic-test factory API. */
+    private static final DescribedPredicate<JavaClass> JUNIT_BEYOND_DYNAMIC_TESTS = DescribedPredicate.describe(
+            "JUnit beyond DynamicTest", c -> (c.getPackageName().startsWith("org.junit")
+                    || c.getPackageName().startsWith("org.opentest4j"))
+                    && !c.getName().equals("org.junit.jupiter.api.DynamicTest")
+                    && !c.getName().equals("org.junit.jupiter.api.function.Executable"));
+
     private static DescribedPredicate<JavaClass> inPackage(String name) {
         return DescribedPredicate.describe("in package " + name, c -> c.getPackageName().equals(name));
     }
@@ -58,6 +79,27 @@ class ArchitectureTest {
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that(inPackage(ROOT))
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".(*)..")
                 .check(CLASSES);
+    }
+
+    @Test
+    void onlyTheJUnitAdapterDependsOnJUnit() {
+        onlyTheAdapterKnowsJUnit().check(CLASSES);
+    }
+
+    @Test
+    void verifyUsesJUnitOnlyForDynamicTests() {
+        // PolicyMatrix.tests(...) and AdversarialTokens.tests() return Stream<DynamicTest> for a @TestFactory; nothing
+        // else of JUnit is allowed there.
+        ArchRuleDefinition.noClasses().that().resideInAPackage(ROOT + ".verify..").should().dependOnClassesThat(
+                JUNIT_BEYOND_DYNAMIC_TESTS).check(CLASSES);
+    }
+
+    @Test
+    void theJUnitRuleCatchesACoreThatAbortsATest() {
+        // What the core once did: call Assumptions.abort itself instead of throwing the library's exception.
+        JavaClasses withViolation = new ClassFileImporter().importClasses(JUnitCall.class);
+        assertThatThrownBy(() -> onlyTheAdapterKnowsJUnit().check(withViolation)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("JUnitCall").hasMessageContaining("org.junit.jupiter.api.Assumptions.abort");
     }
 
     @Test
@@ -79,6 +121,14 @@ class ArchitectureTest {
         assertThat(UpwardImport.class.getPackageName()).isEqualTo(ROOT);
         assertThatThrownBy(() -> layers().check(withViolation)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("UpwardImport");
+    }
+
+    /** A class outside the adapter that aborts a test through JUnit: forbidden. */
+    static final class JUnitCall {
+        @SuppressWarnings("unused")
+        void skip() {
+            org.junit.jupiter.api.Assumptions.abort("no pods here");
+        }
     }
 
     /** A class in the API package that uses the JUnit adapter: forbidden. */

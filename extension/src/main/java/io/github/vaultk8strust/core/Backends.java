@@ -66,13 +66,13 @@ public final class Backends {
     /**
      * Choose the backend: the one named, or for {@code auto} the one the need and this machine allow.
      *
-     * @param where how the backend setting was given, for error messages
+     * @param where what the user wrote for the backend, with its value, for error messages
      */
     public Choice choose(String requested, boolean needsPods, BackendConfig config, String where) {
         if (!requested.equals("auto")) {
             BackendProvider provider = named(requested).orElseThrow(() -> new VaultK8sTrustConfigurationException(
-                    where + ": backend \"" + requested + "\" is not known; accepted: auto, " + String.join(", ", names())
-                            + " (set with backend = Backend..., " + config.describe("vaultk8s.backend") + ")"));
+                    where + " names backend \"" + requested + "\", which is not on the class path; accepted: auto, "
+                            + String.join(", ", names())));
             return new Choice(provider, "requested");
         }
         List<String> refusals = new ArrayList<>();

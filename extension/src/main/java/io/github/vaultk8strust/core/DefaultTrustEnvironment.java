@@ -11,21 +11,18 @@ import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.ClosableTrustEnvironment;
 import io.github.vaultk8strust.ConfigKeys;
+import io.github.vaultk8strust.FeatureUnavailableException;
 import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.ProjectedTokenFile;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountJwt;
 import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.TokenFileSpec;
-import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultLoginException;
 import io.github.vaultk8strust.VaultSession;
 import io.github.vaultk8strust.Workload;
 import io.github.vaultk8strust.WorkloadSpec;
-import io.github.vaultk8strust.junit.JwtRole;
-import io.github.vaultk8strust.junit.K8sServiceAccount;
-import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.spi.BackendProvider;
 import io.github.vaultk8strust.spi.BackendRequest;
 import io.github.vaultk8strust.spi.PreparedBackend;
@@ -46,7 +43,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apiguardian.api.API;
-import org.junit.jupiter.api.Assumptions;
 
 /** A running environment: the backend, the completed trust setup, and the clients the helpers use. */
 @API(status = INTERNAL, since = "0.1")
@@ -78,6 +74,12 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         this.diagnostics = VaultApi.quick(backend.vault().address(), setup.rootToken(),
                 DIAGNOSTIC_READ_TIMEOUT_SECONDS);
         this.tokenFiles = new TokenFiles(kube, this::mintToken);
+    }
+
+    /** Put together an environment whose backend runs and whose trust setup is done (the core's tests use fakes). */
+    static DefaultTrustEnvironment assemble(TrustSettings settings, RunningBackend backend, KubernetesClient kube,
+                                            TrustSetup.Result setup) {
+        return new DefaultTrustEnvironment(settings, backend, kube, setup);
     }
 
     /**
@@ -125,10 +127,12 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         if (runner.isPresent()) {
             return runner.get().startWorkload(spec, settings.startupTimeout());
         }
-        String reason = k3sOnlyReason("startWorkload(" + spec + ")");
+        String feature = "startWorkload(" + spec + ")";
+        String reason = k3sOnlyReason(feature);
         if (settings.k3sOnly() == TrustSettings.FeaturePolicy.SKIP) {
-            Assumptions.abort(reason + " Skipped because " + ConfigKeys.K3S_ONLY_KEY + "=skip (the default); set "
-                    + "it to fail to make this an error.");
+            // Not a failure: under @VaultK8sTrust the JUnit adapter reports the test skipped with this reason.
+            throw new FeatureUnavailableException(feature, reason + " Skipped because " + ConfigKeys.K3S_ONLY_KEY
+                    + "=skip (the default); set it to fail to make this an error.");
         }
         throw new VaultK8sTrustException(reason);
     }
@@ -136,8 +140,9 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     /** Explain that a k3s-only feature was asked of another backend, and how to get k3s. */
     public String k3sOnlyReason(String feature) {
         return feature + " needs a pod, and only the k3s backend runs pods; this environment runs on the "
-                + backend.name() + " backend (no kubelet). Use @VaultK8sTrust(backend = Backend.K3S), "
-                + "-Dvaultk8s.backend=k3s or VAULTK8S_BACKEND=k3s where a Docker engine answers.";
+                + backend.name() + " backend (no kubelet). Use " + settings.origin().attribute("backend", "Backend.K3S")
+                + ", -D" + ConfigKeys.BACKEND_KEY + "=k3s or " + ConfigKeys.environmentVariable(ConfigKeys.BACKEND_KEY)
+                + "=k3s where a Docker engine answers.";
     }
 
     /** The start-up phase of the walkthrough's steps, after the backend's own ({@link #startupPhases()}). */
@@ -283,8 +288,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
             if (e.getCode() == 404) {
                 throw new IllegalArgumentException("Service account " + namespace + "/" + serviceAccount
                         + " does not exist; configured service accounts: " + settings.serviceAccounts()
-                        + ". Declare it with @K8sServiceAccount(namespace = \"" + namespace + "\", name = \""
-                        + serviceAccount + "\") or a role whose boundSubject names it.", e);
+                        + ". Declare it with " + settings.origin().declareServiceAccount(namespace, serviceAccount)
+                        + " or a role whose boundSubject names it.", e);
             }
             throw new IllegalArgumentException("The TokenRequest for " + namespace + "/" + serviceAccount
                     + " (audience " + audience + ", " + expirationSeconds + " s) was refused: " + e.getMessage(), e);
@@ -330,19 +335,50 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
 
     @Override
     public VaultSession login(String role) {
-        if (settings.kubernetesRole(role).isPresent()) {
-            KubernetesRoleSpec spec = settings.kubernetesRole(role).orElseThrow();
-            ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
-                    "Kubernetes role \"" + role + "\" binds only globs (names " + spec.boundServiceAccountNames()
-                            + ", namespaces " + spec.boundServiceAccountNamespaces() + "), so no service account is "
-                            + "implied; mint a token yourself and call login(role, jwt)."));
-            return login(role, mintToken(sa.namespace(), sa.name(), loginAudiences(spec), 3600).raw());
+        return loginAs(role, null, null, null, "login(\"" + role + "\")",
+                "mint a token yourself and call login(role, jwt)");
+    }
+
+    /**
+     * The one role → token → login path, behind {@link #login(String)} and {@code @VaultLogin}: find the role (of
+     * either auth method), mint a fresh token for the service account and audiences given, else for those the role
+     * binds, and log in with it.
+     *
+     * @param role the role's name
+     * @param namespace the token's namespace, or {@code null} for the role's bound service account's
+     * @param serviceAccount the token's service account, or {@code null} for the role's
+     * @param audience the token's one audience, or {@code null} for the role's (for a kubernetes role in client-token
+     *                 mode, plus the API server's: {@link #loginAudiences})
+     * @param where how the caller asked, named in messages, e.g. {@code login("r")} or {@code @VaultLogin(role = "r")}
+     * @param howToNameTheAccount what to do when the role binds no single service account, for the message
+     * @throws IllegalArgumentException when the role is unknown or no service account is given or implied
+     * @throws VaultLoginException when Vault rejects the token
+     */
+    public VaultSession loginAs(String role, String namespace, String serviceAccount, String audience, String where,
+                                String howToNameTheAccount) {
+        Optional<KubernetesRoleSpec> kubernetesRole = settings.kubernetesRole(role);
+        Optional<RoleSpec> jwtRole = settings.role(role);
+        if (kubernetesRole.isEmpty() && jwtRole.isEmpty()) {
+            throw new IllegalArgumentException(where + " names no configured role; configured roles: " + roles()
+                    + ". Declare it with " + settings.origin().declareJwtRole(role)
+                    + (settings.enabled(AuthMethod.KUBERNETES) ? " or " + settings.origin().declareKubernetesRole(role)
+                    : "") + " or fix the name.");
         }
-        RoleSpec spec = requireRole(role, "login(\"" + role + "\")");
-        ServiceAccountSpec sa = spec.boundServiceAccount().orElseThrow(() -> new IllegalArgumentException(
-                "Role \"" + role + "\" binds subject \"" + spec.boundSubject() + "\", which names no service account; "
-                        + "mint a token yourself and call login(role, jwt)."));
-        return login(role, mintToken(sa.namespace(), sa.name(), spec.boundAudiences().get(0)).raw());
+        Optional<ServiceAccountSpec> bound = kubernetesRole.isPresent() ? kubernetesRole.get().boundServiceAccount()
+                : jwtRole.get().boundServiceAccount();
+        String ns = namespace != null ? namespace : bound.map(ServiceAccountSpec::namespace).orElse(null);
+        String sa = serviceAccount != null ? serviceAccount : bound.map(ServiceAccountSpec::name).orElse(null);
+        if (ns == null || sa == null) {
+            String binds = kubernetesRole.map(r -> "kubernetes role \"" + role + "\" binds only globs (names "
+                    + r.boundServiceAccountNames() + ", namespaces " + r.boundServiceAccountNamespaces() + ")")
+                    .orElseGet(() -> "role \"" + role + "\" " + (jwtRole.get().boundSubject().isEmpty()
+                            ? "binds claims, not a subject" : "binds subject \"" + jwtRole.get().boundSubject()
+                            + "\", which names no service account"));
+            throw new IllegalArgumentException(where + ": " + binds + "; " + howToNameTheAccount + ".");
+        }
+        List<String> audiences = audience != null ? List.of(audience)
+                : kubernetesRole.map(this::loginAudiences).orElseGet(() -> List.of(jwtRole.get().boundAudiences().get(0)));
+        return login(role, mintToken(ns, sa, audiences, 3600).raw());
     }
 
     @Override
@@ -359,8 +395,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         return settings.kubernetesRole(name).orElseThrow(() -> new IllegalArgumentException("kubernetesRole(\"" + name
                 + "\"): no kubernetes role \"" + name + "\"; kubernetes roles: " + settings.kubernetesRoles().stream()
                 .map(KubernetesRoleSpec::name).toList() + (settings.role(name).isPresent() ? "; \"" + name
-                + "\" is a jwt role, see role(name)" : "") + ". Declare it with @VaultK8sTrust(kubernetesRoles = "
-                + "@KubernetesRole(name = \"" + name + "\", ...))."));
+                + "\" is a jwt role, see role(name)" : "") + ". Declare it with "
+                + settings.origin().declareKubernetesRole(name) + "."));
     }
 
     @Override
@@ -401,10 +437,10 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     }
 
     /** Return the role, or throw naming it and listing the configured roles. */
-    public RoleSpec requireRole(String role, String where) {
+    private RoleSpec requireRole(String role, String where) {
         return settings.role(role).orElseThrow(() -> new IllegalArgumentException(where + ": unknown role \"" + role
-                + "\"; configured roles: " + roles() + ". Declare it with @VaultK8sTrust(roles = @JwtRole(name = \""
-                + role + "\", ...))."));
+                + "\"; configured roles: " + roles() + ". Declare it with " + settings.origin().declareJwtRole(role)
+                + "."));
     }
 
     /**

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.github.jopenlibs.vault.Vault;
 import io.github.vaultk8strust.TokenReviewer;
 import io.github.vaultk8strust.VaultLoginException;
 import java.text.ParseException;

@@ -3,7 +3,6 @@ package io.github.vaultk8strust.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.github.jopenlibs.vault.Vault;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

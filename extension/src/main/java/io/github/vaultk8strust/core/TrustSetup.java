@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.github.jopenlibs.vault.Vault;
 import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
@@ -396,7 +395,7 @@ public final class TrustSetup {
             if (!write.ok()) {
                 throw new VaultK8sTrustException("Vault rejected kubernetes role \"" + role.name() + "\" (HTTP "
                         + write.status() + "): " + String.join("; ", write.errors())
-                        + ". Check the @KubernetesRole attributes.");
+                        + ". Check the attributes of " + settings.origin().kubernetesRole(role.name()) + ".");
             }
         }
     }
@@ -480,7 +479,8 @@ public final class TrustSetup {
             VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.authPath() + "/role/" + role.name(), body);
             if (!write.ok()) {
                 throw new VaultK8sTrustException("Vault rejected role \"" + role.name() + "\" (HTTP " + write.status()
-                        + "): " + String.join("; ", write.errors()) + ". Check the @JwtRole attributes.");
+                        + "): " + String.join("; ", write.errors()) + ". Check the attributes of "
+                        + settings.origin().jwtRole(role.name()) + ".");
             }
         }
     }

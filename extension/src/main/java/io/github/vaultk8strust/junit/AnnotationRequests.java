@@ -1,13 +1,13 @@
 package io.github.vaultk8strust.junit;
 
-import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
+import io.github.vaultk8strust.RequestOrigin;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.TrustRequest;
-import io.github.vaultk8strust.VaultMode;
+import io.github.vaultk8strust.VaultFlavor;
 import io.github.vaultk8strust.VaultPlacement;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  */
 final class AnnotationRequests {
 
-    static final String ORIGIN = "@VaultK8sTrust";
+    /** How {@code @VaultK8sTrust} names what its user wrote: attributes, nested annotations, configuration parameters. */
+    static final RequestOrigin ORIGIN = new AnnotationOrigin();
 
     private AnnotationRequests() {
     }
@@ -42,40 +43,46 @@ final class AnnotationRequests {
     static TrustRequest toRequest(VaultK8sTrust annotation, boolean needsPods,
                                   Function<String, Optional<String>> configuration, ClassLoader classLoader,
                                   Map<String, String> matrixSettings) {
-        Map<String, String> settings = new LinkedHashMap<>();
+        TrustRequest.Builder request = TrustRequest.builder(ORIGIN)
+                .backend(annotation.backend())
+                .vaultMode(annotation.vaultMode())
+                .startupTimeout(annotation.startupTimeout())
+                .seedScenario(annotation.seedScenario())
+                .kvPath(annotation.kvPath())
+                .authPath(annotation.authPath())
+                .defaultRole(annotation.defaultRole())
+                .needsPods(needsPods)
+                .configuration(configuration)
+                .authMethods(Set.copyOf(List.of(annotation.authMethods())))
+                .kubernetesAuthPath(annotation.kubernetesAuthPath())
+                .tokenReviewer(annotation.tokenReviewer());
+        Arrays.stream(annotation.roles()).map(AnnotationRequests::role).forEach(request::role);
+        Arrays.stream(annotation.kubernetesRoles()).map(AnnotationRequests::kubernetesRole)
+                .forEach(request::kubernetesRole);
+        Arrays.stream(annotation.policies()).map(p -> policy(p, classLoader)).forEach(request::policy);
+        Arrays.stream(annotation.serviceAccounts()).map(sa -> new ServiceAccountSpec(sa.namespace(), sa.name()))
+                .forEach(request::serviceAccount);
+        List.of(annotation.namespaces()).forEach(request::namespace);
         if (!annotation.k3sImage().isBlank()) {
-            settings.put(ConfigKeys.K3S_IMAGE_KEY, annotation.k3sImage());
+            request.setting(ConfigKeys.K3S_IMAGE_KEY, annotation.k3sImage());
         }
         if (!annotation.vaultImage().isBlank()) {
-            settings.put(ConfigKeys.K3S_VAULT_IMAGE_KEY, annotation.vaultImage());
+            request.setting(ConfigKeys.K3S_VAULT_IMAGE_KEY, annotation.vaultImage());
         }
         if (!annotation.kubernetesVersion().isBlank()) {
-            settings.put(ConfigKeys.KUBERNETES_VERSION_KEY, annotation.kubernetesVersion());
+            request.setting(ConfigKeys.KUBERNETES_VERSION_KEY, annotation.kubernetesVersion());
         }
-        if (annotation.vaultFlavor() != io.github.vaultk8strust.VaultFlavor.DEFAULT) {
-            settings.put(ConfigKeys.VAULT_FLAVOR_KEY, annotation.vaultFlavor().settingValue());
+        if (annotation.vaultFlavor() != VaultFlavor.DEFAULT) {
+            request.setting(ConfigKeys.VAULT_FLAVOR_KEY, annotation.vaultFlavor().settingValue());
         }
         if (!annotation.vaultVersion().isBlank()) {
-            settings.put(ConfigKeys.VAULT_VERSION_KEY, annotation.vaultVersion());
+            request.setting(ConfigKeys.VAULT_VERSION_KEY, annotation.vaultVersion());
         }
         if (annotation.vaultPlacement() != VaultPlacement.DEFAULT) {
-            settings.put(ConfigKeys.VAULT_PLACEMENT_KEY, annotation.vaultPlacement().settingValue());
+            request.setting(ConfigKeys.VAULT_PLACEMENT_KEY, annotation.vaultPlacement().settingValue());
         }
-        settings.putAll(matrixSettings);
-        return new TrustRequest(ORIGIN,
-                annotation.backend() == Backend.DEFAULT ? null : annotation.backend(),
-                annotation.vaultMode() == VaultMode.DEFAULT ? null : annotation.vaultMode(),
-                annotation.startupTimeout().isBlank() ? null : annotation.startupTimeout(),
-                annotation.seedScenario(), annotation.kvPath(), annotation.authPath(), annotation.defaultRole(),
-                Arrays.stream(annotation.roles()).map(AnnotationRequests::role).toList(),
-                Arrays.stream(annotation.policies()).map(p -> policy(p, classLoader)).toList(),
-                Arrays.stream(annotation.serviceAccounts()).map(sa -> new ServiceAccountSpec(sa.namespace(), sa.name()))
-                        .toList(),
-                List.of(annotation.namespaces()), settings, needsPods, configuration,
-                Set.copyOf(List.of(annotation.authMethods())),
-                annotation.kubernetesAuthPath().isBlank() ? null : annotation.kubernetesAuthPath(),
-                annotation.tokenReviewer(),
-                Arrays.stream(annotation.kubernetesRoles()).map(AnnotationRequests::kubernetesRole).toList());
+        matrixSettings.forEach(request::setting);
+        return request.build();
     }
 
     private static RoleSpec role(JwtRole role) {
@@ -134,6 +141,78 @@ final class AnnotationRequests {
     }
 
     private static ExtensionConfigurationException misuse(String detail) {
-        return new ExtensionConfigurationException(ORIGIN + ": " + detail);
+        return new ExtensionConfigurationException(ORIGIN.name() + ": " + detail);
+    }
+
+    /** The annotation's naming: {@code @VaultK8sTrust(kvPath = "x")}, {@code @JwtRole(name = "r"): ttl = "1x"}. */
+    private static final class AnnotationOrigin implements RequestOrigin {
+
+        @Override
+        public String name() {
+            return "@VaultK8sTrust";
+        }
+
+        @Override
+        public String attribute(String attribute, String value) {
+            return "@VaultK8sTrust(" + attribute + " = " + value + ")";
+        }
+
+        @Override
+        public String setting(String key, String value) {
+            // Keys given in code come from attributes, or from a @TrustMatrix invocation (versions it resolved).
+            return RequestOrigin.attributeOf(key).map(a -> attribute(a, RequestOrigin.attributeValue(key, value)))
+                    .orElseGet(() -> "@VaultK8sTrust (" + key + " = " + RequestOrigin.quote(value) + ")");
+        }
+
+        @Override
+        public String configurationKey(String key) {
+            return "Configuration parameter " + key;
+        }
+
+        @Override
+        public String jwtRole(String name) {
+            return "@JwtRole(name = " + RequestOrigin.quote(name) + ")";
+        }
+
+        @Override
+        public String kubernetesRole(String name) {
+            return "@KubernetesRole(name = " + RequestOrigin.quote(name) + ")";
+        }
+
+        @Override
+        public String policy(String name) {
+            return "@VaultPolicy(name = " + RequestOrigin.quote(name) + ")";
+        }
+
+        @Override
+        public String serviceAccount(String namespace, String name) {
+            return "@K8sServiceAccount(namespace = " + RequestOrigin.quote(namespace) + ", name = "
+                    + RequestOrigin.quote(name) + ")";
+        }
+
+        @Override
+        public String member(String element, String attribute, String value) {
+            return element + ": " + attribute + " = " + value;
+        }
+
+        @Override
+        public String declareJwtRole(String name) {
+            return attribute("roles", "@JwtRole(name = " + RequestOrigin.quote(name) + ", ...)");
+        }
+
+        @Override
+        public String declareKubernetesRole(String name) {
+            return attribute("kubernetesRoles", "@KubernetesRole(name = " + RequestOrigin.quote(name) + ", ...)");
+        }
+
+        @Override
+        public String declarePolicy(String name) {
+            return attribute("policies", "@VaultPolicy(name = " + RequestOrigin.quote(name) + ", ...)");
+        }
+
+        @Override
+        public String declareServiceAccount(String namespace, String name) {
+            return attribute("serviceAccounts", serviceAccount(namespace, name));
+        }
     }
 }

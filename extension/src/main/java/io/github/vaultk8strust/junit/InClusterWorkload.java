@@ -3,7 +3,6 @@ package io.github.vaultk8strust.junit;
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.ExecResult;
 import io.github.vaultk8strust.Workload;
 import io.github.vaultk8strust.WorkloadSpec;
 import java.lang.annotation.Documented;

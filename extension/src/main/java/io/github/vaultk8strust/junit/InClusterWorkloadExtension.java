@@ -1,9 +1,5 @@
 package io.github.vaultk8strust.junit;
 
-import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.VaultK8sTrustException;
-import io.github.vaultk8strust.Workload;
-import io.github.vaultk8strust.WorkloadSpec;
 import io.github.vaultk8strust.core.DefaultTrustEnvironment;
 import io.github.vaultk8strust.core.TrustSettings;
 import java.lang.reflect.Constructor;
@@ -14,9 +10,6 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolutionException;
-import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**

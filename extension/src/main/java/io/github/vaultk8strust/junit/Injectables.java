@@ -2,10 +2,7 @@ package io.github.vaultk8strust.junit;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.jopenlibs.vault.Vault;
-import io.github.vaultk8strust.KubernetesRoleSpec;
-import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountJwt;
-import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultSession;
@@ -111,59 +108,18 @@ final class Injectables {
     }
 
     private static VaultSession login(Target target, DefaultTrustEnvironment environment, VaultLogin login) {
-        Optional<KubernetesRoleSpec> kubernetesRole = environment.settings().kubernetesRole(login.role());
-        if (kubernetesRole.isPresent()) {
-            return kubernetesLogin(target, environment, login, kubernetesRole.get());
-        }
-        RoleSpec role = environment.settings().role(login.role()).orElseThrow(() -> new ParameterResolutionException(
-                target.description() + ": @VaultLogin(role = \"" + login.role() + "\") names no configured role; "
-                        + "configured roles: " + environment.roles() + ". Declare it with @VaultK8sTrust(roles = "
-                        + "@JwtRole(name = \"" + login.role() + "\", ...))"
-                        + (environment.authMethods().contains(io.github.vaultk8strust.AuthMethod.KUBERNETES)
-                        ? " or kubernetesRoles = @KubernetesRole(name = \"" + login.role() + "\", ...)" : "")
-                        + " or fix the name."));
-        Optional<ServiceAccountSpec> bound = role.boundServiceAccount();
-        String namespace = !login.namespace().isEmpty() ? login.namespace()
-                : bound.map(ServiceAccountSpec::namespace).orElse(null);
-        String serviceAccount = !login.serviceAccount().isEmpty() ? login.serviceAccount()
-                : bound.map(ServiceAccountSpec::name).orElse(null);
-        if (namespace == null || serviceAccount == null) {
-            String binds = role.boundSubject().isEmpty() ? "binds claims, not a subject"
-                    : "binds subject \"" + role.boundSubject() + "\", which names no service account";
-            throw new ParameterResolutionException(target.description() + ": role \"" + role.name() + "\" " + binds
-                    + "; say whose token to use with @VaultLogin(role = \"" + role.name()
-                    + "\", namespace = \"...\", serviceAccount = \"...\").");
-        }
-        String audience = !login.audience().isEmpty() ? login.audience() : role.boundAudiences().get(0);
-        return mintAndLogin(target, environment, role.name(), namespace, serviceAccount, List.of(audience));
-    }
-
-    private static VaultSession kubernetesLogin(Target target, DefaultTrustEnvironment environment, VaultLogin login,
-                                                KubernetesRoleSpec role) {
-        Optional<ServiceAccountSpec> bound = role.boundServiceAccount();
-        String namespace = !login.namespace().isEmpty() ? login.namespace()
-                : bound.map(ServiceAccountSpec::namespace).orElse(null);
-        String serviceAccount = !login.serviceAccount().isEmpty() ? login.serviceAccount()
-                : bound.map(ServiceAccountSpec::name).orElse(null);
-        if (namespace == null || serviceAccount == null) {
-            throw new ParameterResolutionException(target.description() + ": kubernetes role \"" + role.name()
-                    + "\" binds only globs (names " + role.boundServiceAccountNames() + ", namespaces "
-                    + role.boundServiceAccountNamespaces() + "); say whose token to use with @VaultLogin(role = \""
-                    + role.name() + "\", namespace = \"...\", serviceAccount = \"...\").");
-        }
-        List<String> audiences = !login.audience().isEmpty() ? List.of(login.audience())
-                : environment.loginAudiences(role);
-        return mintAndLogin(target, environment, role.name(), namespace, serviceAccount, audiences);
-    }
-
-    private static VaultSession mintAndLogin(Target target, DefaultTrustEnvironment environment, String role,
-                                             String namespace, String serviceAccount, List<String> audiences) {
+        String role = login.role();
         try {
-            ServiceAccountJwt jwt = environment.mintToken(namespace, serviceAccount, audiences, 3600);
-            return environment.login(role, jwt.raw());
+            return environment.loginAs(role, blankToNull(login.namespace()), blankToNull(login.serviceAccount()),
+                    blankToNull(login.audience()), "@VaultLogin(role = \"" + role + "\")", "say whose token to use "
+                            + "with @VaultLogin(role = \"" + role + "\", namespace = \"...\", serviceAccount = \"...\")");
         } catch (IllegalArgumentException | VaultK8sTrustException e) {
             throw new ParameterResolutionException(target.description() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String blankToNull(String value) {
+        return value.isEmpty() ? null : value;
     }
 
     private static Object token(Target target, DefaultTrustEnvironment environment, ServiceAccountToken token) {

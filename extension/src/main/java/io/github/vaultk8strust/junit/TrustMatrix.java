@@ -2,6 +2,7 @@ package io.github.vaultk8strust.junit;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.github.vaultk8strust.ConfigKeys;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -40,8 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TrustMatrixExtension.class)
 public @interface TrustMatrix {
 
-    /** Configuration key: what a combination that cannot run here does, {@code skip} (default) or {@code fail}. */
-    String UNAVAILABLE_KEY = "vaultk8s.matrix.unavailable";
+    /** Configuration key {@value}: what a combination that cannot run here does, {@code skip} (default) or {@code fail}. */
+    String UNAVAILABLE_KEY = ConfigKeys.MATRIX_UNAVAILABLE_KEY;
 
     /** The Kubernetes versions, e.g. {@code {"1.33", "1.34"}}; at least one. */
     String[] kubernetes();

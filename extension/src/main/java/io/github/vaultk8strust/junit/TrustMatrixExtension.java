@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -108,7 +107,8 @@ final class TrustMatrixExtension implements ClassTemplateInvocationContextProvid
         for (String value : values) {
             String version;
             try {
-                version = ServerVersions.resolve(product, value, where + " (" + attribute + ")");
+                version = ServerVersions.resolve(product, value, where + ": " + product.label() + " = \"" + value
+                        + "\"");
             } catch (VaultK8sTrustConfigurationException e) {
                 throw new ExtensionConfigurationException(e.getMessage(), e);
             }
@@ -170,18 +170,23 @@ final class TrustMatrixExtension implements ClassTemplateInvocationContextProvid
         if (answer.isEmpty()) {
             return Optional.empty();
         }
-        boolean fail = context.getConfigurationParameter(TrustMatrix.UNAVAILABLE_KEY)
-                .or(() -> Optional.ofNullable(System.getenv(ConfigKeys.environmentVariable(TrustMatrix.UNAVAILABLE_KEY))))
-                .map(v -> v.trim().toLowerCase(Locale.ROOT)).map(v -> switch (v) {
-                    case "skip" -> false;
-                    case "fail" -> true;
-                    default -> throw new ExtensionConfigurationException("Configuration parameter "
-                            + TrustMatrix.UNAVAILABLE_KEY + " = \"" + v + "\" is not valid; accepted: skip, fail");
-                }).orElse(false);
+        boolean fail;
+        try {
+            fail = VaultK8sTrustExtension.adapterConfig(context).choice(ConfigKeys.MATRIX_UNAVAILABLE_KEY,
+                    Unavailable.class).orElse(Unavailable.SKIP) == Unavailable.FAIL;
+        } catch (VaultK8sTrustConfigurationException e) {
+            throw new ExtensionConfigurationException(e.getMessage(), e);
+        }
         if (fail) {
             throw new ExtensionConfigurationException(answer + " (" + TrustMatrix.UNAVAILABLE_KEY + "=fail)");
         }
         return Optional.of(answer);
+    }
+
+    /** What a combination that cannot run here does ({@link ConfigKeys#MATRIX_UNAVAILABLE_KEY}). */
+    private enum Unavailable {
+        SKIP,
+        FAIL
     }
 
     private static Optional<String> probe(ExtensionContext classContext, Cell cell) {

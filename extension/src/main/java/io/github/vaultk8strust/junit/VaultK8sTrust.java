@@ -47,6 +47,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @ExtendWith(VaultK8sTrustExtension.class)
+@ExtendWith(FeatureUnavailableHandler.class)
 @API(status = EXPERIMENTAL, since = "0.1")
 public @interface VaultK8sTrust {
 

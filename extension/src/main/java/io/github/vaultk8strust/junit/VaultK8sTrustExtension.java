@@ -6,6 +6,7 @@ import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
 import io.github.vaultk8strust.core.Backends;
 import io.github.vaultk8strust.core.DefaultTrustEnvironment;
 import io.github.vaultk8strust.core.EnvironmentCache;
+import io.github.vaultk8strust.core.LayeredConfig;
 import io.github.vaultk8strust.core.SettingsResolver;
 import io.github.vaultk8strust.core.TrustSettings;
 import java.lang.reflect.Executable;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestInstancePostProcessor;
 import org.junit.jupiter.api.extension.TestInstantiationAwareExtension;
@@ -212,20 +212,17 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, BeforeClassTemp
     }
 
     private static int maxSize(ExtensionContext context) {
-        String value = context.getConfigurationParameter(ConfigKeys.CACHE_MAX_SIZE_KEY)
-                .or(() -> Optional.ofNullable(System.getenv(ConfigKeys.environmentVariable(ConfigKeys.CACHE_MAX_SIZE_KEY))))
-                .orElse(ConfigKeys.DEFAULT_CACHE_MAX_SIZE).trim();
         try {
-            int size = Integer.parseInt(value);
-            if (size >= 1) {
-                return size;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+            return adapterConfig(context).integer(ConfigKeys.CACHE_MAX_SIZE_KEY, 1,
+                    Integer.parseInt(ConfigKeys.DEFAULT_CACHE_MAX_SIZE));
+        } catch (VaultK8sTrustConfigurationException e) {
+            throw new ExtensionConfigurationException(e.getMessage(), e);
         }
-        throw new ExtensionConfigurationException("Configuration parameter " + ConfigKeys.CACHE_MAX_SIZE_KEY
-                + " (or environment variable " + ConfigKeys.environmentVariable(ConfigKeys.CACHE_MAX_SIZE_KEY) + ") = \""
-                + value + "\" is not valid; use a whole number of environments, 1 or more");
+    }
+
+    /** The adapter's own keys (not part of an environment's settings): configuration parameters, then the environment. */
+    static LayeredConfig adapterConfig(ExtensionContext context) {
+        return LayeredConfig.of(AnnotationRequests.ORIGIN, context::getConfigurationParameter, System::getenv);
     }
 
     private static TrustSettings settings(ExtensionContext context, VaultK8sTrust annotation,

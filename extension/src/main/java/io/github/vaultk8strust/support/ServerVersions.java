@@ -81,7 +81,8 @@ public final class ServerVersions {
      *
      * @param product the server
      * @param requested as written: {@code 1.33}, {@code 1.33.13} or {@code v1.33.13}
-     * @param where where it was written, for the message, e.g. {@code @VaultK8sTrust(kubernetesVersion = "1.x")}
+     * @param where what the user wrote, with the value, for the message, e.g.
+     *              {@code @VaultK8sTrust(kubernetesVersion = "1.x")}
      * @return the full known version, without a leading {@code v}
      * @throws VaultK8sTrustConfigurationException if it is malformed or not known, listing the known versions
      */
@@ -89,7 +90,7 @@ public final class ServerVersions {
         String value = requested == null ? "" : requested.strip();
         Matcher m = VERSION.matcher(value.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new VaultK8sTrustConfigurationException(where + ": \"" + requested + "\" is not a " + product.label()
+            throw new VaultK8sTrustConfigurationException(where + " is not a " + product.label()
                     + " version; write a known version or its minor, e.g. \"" + minor(product.defaultVersion())
                     + "\". " + knownText(product));
         }

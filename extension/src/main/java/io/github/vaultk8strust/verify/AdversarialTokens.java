@@ -14,7 +14,6 @@ import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultLoginException;
 import io.github.vaultk8strust.VaultSession;
-import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.support.Progress;
 import io.github.vaultk8strust.verify.TokenForge.SigningKey;
 import java.time.Duration;

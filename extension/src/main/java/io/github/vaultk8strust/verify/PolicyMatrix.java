@@ -4,9 +4,6 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultSession;
-import io.github.vaultk8strust.junit.JwtRole;
-import io.github.vaultk8strust.junit.VaultK8sTrust;
-import io.github.vaultk8strust.junit.VaultPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

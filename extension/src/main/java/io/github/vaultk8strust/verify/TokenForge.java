@@ -16,7 +16,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import java.nio.charset.StandardCharsets;

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vaultk8strust.VaultK8sTrustException;
-import io.github.vaultk8strust.VaultMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +31,7 @@ class EnvironmentCacheTest {
     }
 
     private static TrustSettings settings(String kvPath, Duration timeout) {
-        return new TrustSettings("local", Map.of(), VaultMode.INIT, timeout, kvPath, "jwt", "", List.of(), List.of(),
-                List.of(), List.of(), TrustSettings.FeaturePolicy.SKIP, false, "test", key -> java.util.Optional.empty());
+        return TrustSettings.builder("local").startupTimeout(timeout).kvPath(kvPath).build();
     }
 
     private static TrustSettings settings(String kvPath) {

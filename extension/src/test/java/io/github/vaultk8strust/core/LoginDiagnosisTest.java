@@ -1,6 +1,5 @@
 package io.github.vaultk8strust.core;
 
-import io.github.vaultk8strust.VaultLoginException;
 import io.github.vaultk8strust.verify.TokenForge;
 import static org.assertj.core.api.Assertions.assertThat;
 

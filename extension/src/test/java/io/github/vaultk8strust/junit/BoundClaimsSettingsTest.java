@@ -69,10 +69,10 @@ class BoundClaimsSettingsTest {
 
     @Test
     void aRoleMustBindASubjectOrClaims() {
-        assertThat(misuse(NeitherSubjectNorClaims.class)).isEqualTo("@VaultK8sTrust: @JwtRole(name = \"nothing\"): "
+        assertThat(misuse(NeitherSubjectNorClaims.class)).isEqualTo("@JwtRole(name = \"nothing\"): "
                 + "boundSubject = \"\" is empty and no boundClaims are given; a jwt role must bind the subject, e.g. "
-                + "boundSubject = \"system:serviceaccount:<namespace>:<service-account>\", or claims, e.g. boundClaims "
-                + "= @Claim(name = \"/kubernetes.io/namespace\", value = \"payments\")");
+                + "boundSubject \"system:serviceaccount:<namespace>:<service-account>\", or claims, e.g. boundClaims "
+                + "with claim \"/kubernetes.io/namespace\" and value \"payments\"");
     }
 
     @VaultK8sTrust(roles = @JwtRole(name = "r", boundSubject = "system:serviceaccount:a:b",
@@ -99,7 +99,7 @@ class BoundClaimsSettingsTest {
 
     @Test
     void claimNamesMustBeClaimsOrJsonPointers() {
-        assertThat(misuse(EmptyPointerSegment.class)).isEqualTo("@VaultK8sTrust: @JwtRole(name = \"r\"): boundClaims "
+        assertThat(misuse(EmptyPointerSegment.class)).isEqualTo("@JwtRole(name = \"r\"): boundClaims = "
                 + "@Claim(name = \"/kubernetes.io//namespace\"): name = \"/kubernetes.io//namespace\" is not a claim: "
                 + "give a top-level claim such as \"sub\", or a JSON pointer without empty segments such as "
                 + "\"/kubernetes.io/namespace\"");

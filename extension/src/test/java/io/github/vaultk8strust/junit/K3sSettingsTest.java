@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vaultk8strust.backend.k3s.K3sContainerSpec;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -117,16 +116,16 @@ class K3sSettingsTest {
 
         config.put("vaultk8s.k3s-only", "maybe");
         assertThatThrownBy(() -> resolve(Defaults.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("Configuration parameter vaultk8s.k3s-only (or environment variable VAULTK8S_K3S_ONLY) = "
+                .hasMessage("Configuration parameter vaultk8s.k3s-only = "
                         + "\"maybe\" is not valid; accepted: skip, fail");
     }
 
     @Test
     void rejectsAnImageNameWithTheAttributeAndAnExample() {
         assertThatThrownBy(() -> resolve(BadImage.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageStartingWith("@VaultK8sTrust: Configuration parameter vaultk8s.k3s.vault-image (or environment "
-                        + "variable VAULTK8S_K3S_VAULT_IMAGE) = \"Not An Image!\" is not an image name; use "
-                        + "[registry/]repository[:tag][@digest], e.g. \"hashicorp/vault:1.20\"");
+                .hasMessage("@VaultK8sTrust(vaultImage = \"Not An Image!\") is not an image name; use "
+                        + "[registry/]repository[:tag][@digest], e.g. \"hashicorp/vault:1.20\" or "
+                        + "\"mirror.example.com/hashicorp/vault:1.20\"");
     }
 
     @Test

@@ -96,7 +96,7 @@ class KubernetesAuthSettingsTest {
     @Test
     void unknownMethodInConfigurationIsNamed() {
         env.put("VAULTK8S_AUTH_METHODS", "jwt,ldap");
-        assertThatThrownBy(() -> resolve(Defaults.class)).hasMessageContaining("vaultk8s.auth.methods")
+        assertThatThrownBy(() -> resolve(Defaults.class)).hasMessageContaining("Environment variable VAULTK8S_AUTH_METHODS = \"jwt,ldap\"")
                 .hasMessageContaining("\"ldap\"").hasMessageContaining("accepted: jwt, kubernetes");
     }
 
@@ -133,7 +133,7 @@ class KubernetesAuthSettingsTest {
                 .builder().authMethods(KUBERNETES).kubernetesRole(KubernetesRoleSpec.builder("r")
                         .boundServiceAccountNamespaces("default").build()).request()))
                 .isInstanceOf(VaultK8sTrustConfigurationException.class)
-                .hasMessageStartingWith("TrustEnvironment.builder(): @KubernetesRole(name = \"r\")")
+                .hasMessageStartingWith("KubernetesRoleSpec.builder(\"r\").boundServiceAccountNames() must list at least one")
                 .hasMessageContaining("boundServiceAccountNames");
     }
 
@@ -154,14 +154,14 @@ class KubernetesAuthSettingsTest {
     @Test
     void bothMethodsAtTheSamePathIsAnError() {
         assertThatThrownBy(() -> resolve(SamePath.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageContaining("authPath (jwt) and kubernetesAuthPath (kubernetes) are both \"k8s\"");
+                .hasMessageContaining("@VaultK8sTrust(authPath = \"k8s\") (jwt) and @VaultK8sTrust(kubernetesAuthPath = \"k8s\") (kubernetes) are the same path");
     }
 
     @Test
     void bothMethodsAtTheSamePathThroughConfigurationIsAnErrorToo() {
         config.put("vaultk8s.auth.methods", "jwt,kubernetes");
         config.put("vaultk8s.auth.kubernetes.path", "jwt");
-        assertThatThrownBy(() -> resolve(Defaults.class)).hasMessageContaining("are both \"jwt\"");
+        assertThatThrownBy(() -> resolve(Defaults.class)).hasMessageContaining("@VaultK8sTrust(authPath = \"jwt\") (jwt) and Configuration parameter vaultk8s.auth.kubernetes.path = \"jwt\" (kubernetes) are the same path");
     }
 
     @VaultK8sTrust(authMethods = {JWT, KUBERNETES}, kubernetesRoles = @KubernetesRole(name = "k8s-dev",
@@ -172,7 +172,7 @@ class KubernetesAuthSettingsTest {
     @Test
     void roleNamesMustBeUniqueAcrossMethods() {
         assertThatThrownBy(() -> resolve(SameNameAcrossMethods.class))
-                .hasMessageContaining("@KubernetesRole(name = \"k8s-dev\") has the name of a @JwtRole");
+                .hasMessageContaining("@KubernetesRole(name = \"k8s-dev\") has the name of a jwt role (@JwtRole(name = \"k8s-dev\"))");
     }
 
     @VaultK8sTrust(kubernetesRoles = @KubernetesRole(name = "orphan", boundServiceAccountNames = "a",
@@ -194,7 +194,7 @@ class KubernetesAuthSettingsTest {
     @Test
     void kubernetesRolePolicyMustBeDeclared() {
         assertThatThrownBy(() -> resolve(UnknownPolicy.class))
-                .hasMessageContaining("@KubernetesRole(name = \"reader\", policies = \"missing\")");
+                .hasMessageContaining("@KubernetesRole(name = \"reader\"): policies = \"missing\": no policy named \"missing\"");
     }
 
     @VaultK8sTrust(authMethods = KUBERNETES, kubernetesRoles = @KubernetesRole(name = "bad-ns",

@@ -2,7 +2,6 @@ package io.github.vaultk8strust.junit;
 
 import io.github.vaultk8strust.backend.local.LocalOptions;
 
-import io.github.vaultk8strust.backend.local.LocalBackend;
 import io.github.vaultk8strust.core.TrustSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -297,9 +296,9 @@ class SettingsResolverTest {
     @Test
     void seedScenarioFalseNeedsDefaultRoleCleared() {
         assertMisuse(EmptyKeepingSeedDefaultRole.class).hasMessageContainingAll(
-                "defaultRole = \"k8s-dev\" names no configured role",
+                "@VaultK8sTrust(defaultRole = \"k8s-dev\") names no configured role",
                 "configured roles: []",
-                "defaultRole = \"\" for none");
+                "@VaultK8sTrust(defaultRole = \"\") for none");
     }
 
     @VaultK8sTrust(seedScenario = false,
@@ -511,7 +510,7 @@ class SettingsResolverTest {
     @Test
     void rejectsBlankUserClaim() {
         assertMisuse(BlankUserClaim.class).hasMessageContainingAll(
-                "@JwtRole(name = \"reader\")", "userClaim is empty", "\"sub\"");
+                "@JwtRole(name = \"reader\")", "userClaim = \"\" is empty", "\"sub\"");
     }
 
     @VaultK8sTrust(roles = @JwtRole(name = "reader", boundSubject = "system:serviceaccount:Bad_NS:reader"))
@@ -544,7 +543,7 @@ class SettingsResolverTest {
     @Test
     void rejectsRoleReferencingUndeclaredPolicy() {
         assertMisuse(UndeclaredPolicy.class).hasMessageContainingAll(
-                "@JwtRole(name = \"reader\", policies = \"writer\")",
+                "@JwtRole(name = \"reader\"): policies = \"writer\": no policy",
                 "no policy named \"writer\" is declared",
                 "declared policies: [k8s-dev-writer, reader]",
                 "built-in \"default\"",
@@ -572,7 +571,7 @@ class SettingsResolverTest {
     @Test
     void rejectsDuplicateRoleName() {
         assertMisuse(DuplicateRole.class)
-                .hasMessageContainingAll("roles: @JwtRole name \"reader\" is declared twice.")
+                .hasMessageContainingAll("@JwtRole(name = \"reader\") is declared twice.")
                 .hasMessageNotContaining("seedScenario");
     }
 
@@ -583,9 +582,9 @@ class SettingsResolverTest {
     @Test
     void rejectsRedeclaredSeedRoleWithHint() {
         assertMisuse(RedeclaredSeedRole.class).hasMessageContainingAll(
-                "roles: @JwtRole name \"k8s-dev\" is declared twice.",
+                "@JwtRole(name = \"k8s-dev\") is declared twice.",
                 "The seed scenario already declares \"k8s-dev\"",
-                "set seedScenario = false to replace it");
+                "set @VaultK8sTrust(seedScenario = false) to replace it");
     }
 
     // ---------------------------------------------------------------- misuse: policies
@@ -597,8 +596,8 @@ class SettingsResolverTest {
     @Test
     void rejectsRedeclaredSeedPolicyWithHint() {
         assertMisuse(RedeclaredSeedPolicy.class).hasMessageContainingAll(
-                "policies: @VaultPolicy name \"k8s-dev-writer\" is declared twice.",
-                "set seedScenario = false to replace it");
+                "@VaultPolicy(name = \"k8s-dev-writer\") is declared twice.",
+                "set @VaultK8sTrust(seedScenario = false) to replace it");
     }
 
     @VaultK8sTrust(policies = @VaultPolicy(name = "reader", hcl = "path \"x\" {}", resource = "policies/reader.hcl"))
@@ -654,7 +653,7 @@ class SettingsResolverTest {
     @Test
     void rejectsInvalidNamespace() {
         assertMisuse(BadNamespace.class).hasMessageContainingAll(
-                "namespaces = \"Bad_NS\" is not a valid namespace name",
+                "@VaultK8sTrust(namespaces = \"Bad_NS\") is not a valid namespace name",
                 "lower-case letters, digits and '-', 1 to 63 characters");
     }
 
@@ -690,7 +689,7 @@ class SettingsResolverTest {
     @Test
     void rejectsReservedKvPath() {
         assertMisuse(SysKvPath.class).hasMessageContainingAll(
-                "kvPath = \"sys\" is not a usable mount path",
+                "@VaultK8sTrust(kvPath = \"sys\") is not a usable mount path",
                 "a path Vault reserves (audit, auth, sys, cubbyhole, identity)");
     }
 
@@ -712,13 +711,13 @@ class SettingsResolverTest {
 
     @Test
     void rejectsEverySecretsMountVaultReserves() {
-        assertMisuse(AuditKvPath.class).hasMessageContaining("kvPath = \"audit\" is not a usable mount path");
-        assertMisuse(UnderSysKvPath.class).hasMessageContaining("kvPath = \"sys/kv\" is not a usable mount path");
+        assertMisuse(AuditKvPath.class).hasMessageContaining("@VaultK8sTrust(kvPath = \"audit\") is not a usable mount path");
+        assertMisuse(UnderSysKvPath.class).hasMessageContaining("@VaultK8sTrust(kvPath = \"sys/kv\") is not a usable mount path");
     }
 
     @Test
     void authPathsLiveUnderAuthSoOnlyTokenIsTaken() {
-        assertMisuse(TokenAuthPath.class).hasMessageContaining("authPath = \"token\" is not a usable mount path");
+        assertMisuse(TokenAuthPath.class).hasMessageContaining("@VaultK8sTrust(authPath = \"token\") is not a usable mount path");
         assertThat(resolve(SysAuthPath.class).authPath()).isEqualTo("sys");
     }
 
@@ -743,7 +742,7 @@ class SettingsResolverTest {
     void timeoutFromTheEnvironmentNamesTheVariable() {
         env.put("VAULTK8S_STARTUP_TIMEOUT", "soon");
 
-        assertMisuse(Defaults.class).hasMessageContaining("environment variable VAULTK8S_STARTUP_TIMEOUT");
+        assertMisuse(Defaults.class).hasMessageContaining("Environment variable VAULTK8S_STARTUP_TIMEOUT = \"soon\"");
     }
 
     @VaultK8sTrust(kvPath = "kv/")
@@ -753,7 +752,7 @@ class SettingsResolverTest {
     @Test
     void rejectsMalformedKvPath() {
         assertMisuse(TrailingSlashKvPath.class).hasMessageContainingAll(
-                "kvPath = \"kv/\" is not a usable mount path", "separated by '/'");
+                "@VaultK8sTrust(kvPath = \"kv/\") is not a usable mount path", "separated by '/'");
     }
 
     @VaultK8sTrust(kvPath = "shared", authPath = "shared")
@@ -763,7 +762,7 @@ class SettingsResolverTest {
     @Test
     void rejectsKvPathEqualToAuthPath() {
         assertMisuse(SamePaths.class).hasMessageContainingAll(
-                "kvPath and authPath are both \"shared\"", "give them different paths");
+                "@VaultK8sTrust(kvPath = \"shared\") and @VaultK8sTrust(authPath = \"shared\") are the same path", "give them different paths");
     }
 
     // ---------------------------------------------------------------- misuse: configuration
@@ -773,9 +772,7 @@ class SettingsResolverTest {
         config.put(VaultK8sTrust.BACKEND_KEY, "docker");
 
         assertMisuse(Defaults.class).hasMessageContainingAll(
-                "vaultk8s.backend",
-                "environment variable VAULTK8S_BACKEND",
-                "\"docker\" is not valid",
+                "Configuration parameter vaultk8s.backend = \"docker\" is not valid",
                 "accepted: auto, local, k3s");
     }
 
@@ -810,7 +807,7 @@ class SettingsResolverTest {
         config.put(VaultK8sTrust.VAULT_MODE_KEY, "prod");
 
         assertMisuse(Defaults.class).hasMessageContainingAll(
-                "vaultk8s.vault.mode", "VAULTK8S_VAULT_MODE", "\"prod\" is not valid", "accepted: init, dev");
+                "Configuration parameter vaultk8s.vault.mode = \"prod\" is not valid; accepted: init, dev");
     }
 
     @Test
@@ -818,8 +815,7 @@ class SettingsResolverTest {
         config.put(VaultK8sTrust.STARTUP_TIMEOUT_KEY, "soon");
 
         assertMisuse(Defaults.class).hasMessageContainingAll(
-                "Configuration parameter vaultk8s.startup.timeout",
-                "\"soon\" is not a positive duration",
+                "Configuration parameter vaultk8s.startup.timeout = \"soon\" is not a positive duration",
                 "\"90s\"", "\"2m\"", "\"1500ms\"", "a number of seconds", "\"PT2M\"");
     }
 
@@ -917,7 +913,7 @@ class SettingsResolverTest {
     @Test
     void rejectsStartupTimeoutAttributeNamingTheAttribute() {
         assertMisuse(BadStartupTimeoutAttribute.class).hasMessageContainingAll(
-                "@VaultK8sTrust(startupTimeout = \"soon\")", "\"soon\" is not a positive duration");
+                "@VaultK8sTrust(startupTimeout = \"soon\")", "startupTimeout = \"soon\") is not a positive duration");
     }
 
     @Test
@@ -925,9 +921,7 @@ class SettingsResolverTest {
         config.put(VaultK8sTrust.DOWNLOAD_KEY, "maybe");
 
         assertMisuse(Defaults.class).hasMessageContainingAll(
-                "vaultk8s.local.download",
-                "environment variable VAULTK8S_LOCAL_DOWNLOAD",
-                "\"maybe\" is not valid",
+                "Configuration parameter vaultk8s.local.download = \"maybe\" is not valid",
                 "accepted: true, false");
     }
 }

@@ -108,7 +108,7 @@ class VaultK8sTrustExtensionTest {
     @Test
     void duplicateRoleFailsTheClass() {
         assertClassFailsWithMisuse(run(DuplicateSeedRoleFixture.class), DuplicateSeedRoleFixture.class,
-                "@JwtRole name \"k8s-dev\" is declared twice", "seedScenario = false");
+                "@JwtRole(name = \"k8s-dev\") is declared twice", "@VaultK8sTrust(seedScenario = false)");
     }
 
     @VaultK8sTrust
@@ -121,7 +121,7 @@ class VaultK8sTrustExtensionTest {
     @Test
     void badConfigurationParameterFailsTheClass() {
         assertClassFailsWithMisuse(run(PlainFixture.class, VaultK8sTrust.BACKEND_KEY, "docker"), PlainFixture.class,
-                "vaultk8s.backend", "VAULTK8S_BACKEND", "\"docker\"", "auto, local, k3s");
+                "Configuration parameter vaultk8s.backend = \"docker\"", "auto, local, k3s");
     }
 
     @Retention(RetentionPolicy.RUNTIME)

@@ -72,14 +72,14 @@ class VaultPlacementSettingsTest {
                 .isEqualTo(VaultPlacement.PROCESS);
         config.put("vaultk8s.vault.placement", "in-cluster");
         assertThatThrownBy(() -> resolve(LocalDefault.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageContaining("Vault placement in-cluster");
+                .hasMessageContaining("vault.placement = \"in-cluster\" needs a cluster that runs pods");
     }
 
     @Test
     void inClusterOnTheLocalBackendNamesTheValidPlacements() {
         assertThatThrownBy(() -> resolve(LocalInCluster.class))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageStartingWith("@VaultK8sTrust: Vault placement in-cluster")
+                .hasMessageStartingWith("@VaultK8sTrust(vaultPlacement = VaultPlacement.IN_CLUSTER) needs a cluster that runs pods")
                 .hasMessageContaining("the local backend runs none")
                 .hasMessageContaining("Valid placements on the local backend: process (default), container")
                 .hasMessageContaining("backend = Backend.K3S");
@@ -91,7 +91,7 @@ class VaultPlacementSettingsTest {
         assertThatThrownBy(() -> resolve(LocalDefault.class))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageContaining("vaultk8s.vault.placement")
-                .hasMessageContaining("\"sidecar\" is not a placement; accepted: in-cluster, process, container");
+                .hasMessageContaining("Configuration parameter vaultk8s.vault.placement = \"sidecar\" is not valid; accepted: in-cluster, process, container");
     }
 
     @Test

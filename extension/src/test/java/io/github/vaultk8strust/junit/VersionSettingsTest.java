@@ -99,17 +99,16 @@ class VersionSettingsTest {
         assertThat(resolve(Pinned.class).kubernetesVersion()).isEqualTo("1.33.13");
         config.put(ConfigKeys.VAULT_VERSION_KEY, "nope");
         assertThatThrownBy(() -> resolve(Pinned.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageContaining("Configuration parameter vaultk8s.vault.version (or environment variable "
-                        + "VAULTK8S_VAULT_VERSION): \"nope\" is not a vault version");
+                .hasMessageContaining("Configuration parameter vaultk8s.vault.version = \"nope\" is not a vault version");
     }
 
     @Test
     void malformedOrUnknownVersionsFailListingTheKnownOnes() {
         assertThatThrownBy(() -> resolve(Malformed.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageContaining("@VaultK8sTrust(kubernetesVersion = \"1.x\"): \"1.x\" is not a kubernetes version")
+                .hasMessageContaining("@VaultK8sTrust(kubernetesVersion = \"1.x\") is not a kubernetes version")
                 .hasMessageContaining("Known kubernetes versions: 1.33.13 (1.33), 1.34.10 (1.34, default)");
         assertThatThrownBy(() -> resolve(LatestIsh.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageContaining("\"latest-ish\" is not a vault version")
+                .hasMessageContaining("@VaultK8sTrust(vaultVersion = \"latest-ish\") is not a vault version")
                 .hasMessageContaining("Known vault versions: 1.19.5 (1.19), 1.21.0 (1.21, default)");
         assertThatThrownBy(() -> resolve(UnknownMinor.class)).isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageContaining("kubernetes 1.29 is not a known minor. Known kubernetes versions: 1.33.13");
@@ -149,7 +148,7 @@ class VersionSettingsTest {
         assertThat(bao.key()).isNotEqualTo(resolve(Pinned.class).key());
 
         assertThatThrownBy(() -> resolve(OpenBaoWithVersion.class)).isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageContaining("vaultFlavor = OPENBAO with a Vault version (vaultk8s.vault.version = \"1.19\")")
+                .hasMessageContaining("@VaultK8sTrust(vaultVersion = \"1.19\") with @VaultK8sTrust(vaultFlavor = VaultFlavor.OPENBAO): the library knows no OpenBao versions")
                 .hasMessageContaining("the Go module proxy refuses github.com/openbao/openbao")
                 .hasMessageContaining("https://github.com/openbao/openbao/releases");
         config.put(ConfigKeys.VAULT_FLAVOR_KEY, "hashicorp");

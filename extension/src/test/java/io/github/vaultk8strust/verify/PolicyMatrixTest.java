@@ -1,8 +1,6 @@
 package io.github.vaultk8strust.verify;
 
 import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.junit.JwtRole;
-import io.github.vaultk8strust.junit.VaultK8sTrust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,7 +5,6 @@ import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultSession;
 import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.junit.VaultLogin;
-import io.github.vaultk8strust.junit.VaultPolicy;
 import io.github.vaultk8strust.verify.PolicyMatrix;
 import io.github.vaultk8strust.verify.TrustAssertions;
 import java.util.stream.Stream;

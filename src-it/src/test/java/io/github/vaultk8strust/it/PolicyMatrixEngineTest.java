@@ -1,6 +1,5 @@
 package io.github.vaultk8strust.it;
 
-import io.github.vaultk8strust.junit.JwtRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.container;

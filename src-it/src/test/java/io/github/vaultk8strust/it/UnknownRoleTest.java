@@ -1,7 +1,5 @@
 package io.github.vaultk8strust.it;
 
-import io.github.vaultk8strust.junit.JwtRole;
-import io.github.vaultk8strust.junit.VaultRoot;
 import static io.github.vaultk8strust.it.ItSupport.jupiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;

@@ -7,6 +7,7 @@ import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.TrustEnvironment;
 import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
 import io.github.vaultk8strust.VaultPlacement;
+import io.github.vaultk8strust.spi.BackendConfigException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +30,8 @@ class VaultPlacementMisuseTest {
         assertThatThrownBy(() -> TrustEnvironment.builder().backend(Backend.LOCAL)
                 .vaultPlacement(VaultPlacement.IN_CLUSTER).start())
                 .isInstanceOf(VaultK8sTrustConfigurationException.class)
-                .hasMessageStartingWith("TrustEnvironment.builder(): Vault placement in-cluster")
+                .hasMessageStartingWith("TrustEnvironment.builder().vaultPlacement(VaultPlacement.IN_CLUSTER) needs a "
+                        + "cluster that runs pods")
                 .hasMessageContaining("Valid placements on the local backend: process (default), container")
                 .hasMessageContaining("backend = Backend.K3S");
         assertThat(ItSupport.environmentDirs()).isEqualTo(dirsBefore);
@@ -49,10 +51,12 @@ class VaultPlacementMisuseTest {
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(100, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(output).as(output).contains("TYPE: " + VaultK8sTrustConfigurationException.class.getName())
+        // The backend's own configuration exception, a VaultK8sTrustConfigurationException.
+        assertThat(output).as(output).contains("TYPE: " + BackendConfigException.class.getName())
                 .doesNotContain("STARTED");
         String message = output.lines().filter(l -> l.startsWith("MESSAGE: ")).findFirst().orElseThrow();
-        assertThat(message).contains("Vault placement container")
+        assertThat(message).startsWith("MESSAGE: TrustEnvironment.builder().vaultPlacement(VaultPlacement.CONTAINER) "
+                        + "runs Vault in a Docker container")
                 .contains("no Docker engine answers")
                 .contains("vaultPlacement = VaultPlacement.PROCESS")
                 .contains("vaultk8s.vault.placement=process")

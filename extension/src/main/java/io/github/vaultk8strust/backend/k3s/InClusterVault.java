@@ -10,7 +10,6 @@ import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.spi.ExecVantage;
 import io.github.vaultk8strust.spi.VaultVantage;
 import io.github.vaultk8strust.support.Deadline;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -27,24 +27,15 @@ public record K3sPlacement(VaultPlacement placement, String containerImage) {
 
     /** Read the placement from the configuration; bad values and placements this backend cannot give throw. */
     public static K3sPlacement from(BackendConfig config) {
-        VaultPlacement placement = config.get(ConfigKeys.VAULT_PLACEMENT_KEY).filter(v -> !v.isBlank())
-                .map(v -> parse(config, v)).orElse(VaultPlacement.IN_CLUSTER);
-        String image = config.get(ConfigKeys.VAULT_CONTAINER_IMAGE_KEY).filter(v -> !v.isBlank())
-                .map(v -> K3sOptions.checkImage(ConfigKeys.VAULT_CONTAINER_IMAGE_KEY, v))
-                .orElse(ConfigKeys.DEFAULT_VAULT_CONTAINER_IMAGE);
-        return new K3sPlacement(placement, image);
-    }
-
-    private static VaultPlacement parse(BackendConfig config, String value) {
-        VaultPlacement placement = VaultPlacement.fromSetting(value).orElseThrow(() -> new BackendConfigException(
-                config.describe(ConfigKeys.VAULT_PLACEMENT_KEY) + " = \"" + value + "\" is not a placement; accepted: "
-                        + "in-cluster, process, container"));
+        VaultPlacement placement = config.choice(ConfigKeys.VAULT_PLACEMENT_KEY, VaultPlacement.class)
+                .orElse(VaultPlacement.IN_CLUSTER);
         if (placement == VaultPlacement.PROCESS) {
             throw new BackendConfigException("Vault placement process is not available on the k3s backend (it "
                     + "starts no server process on this host). Valid placements on the k3s backend: " + SUPPORTED + ". Vault as a process: the local backend "
                     + "(backend = Backend.LOCAL, vaultPlacement = VaultPlacement.PROCESS).");
         }
-        return placement;
+        String image = config.image(ConfigKeys.VAULT_CONTAINER_IMAGE_KEY, ConfigKeys.DEFAULT_VAULT_CONTAINER_IMAGE);
+        return new K3sPlacement(placement, image);
     }
 
     /** Return whether Vault runs in a container beside k3s. */

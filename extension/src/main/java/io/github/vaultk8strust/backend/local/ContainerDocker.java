@@ -5,7 +5,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Network;
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.VaultK8sTrustException;
-import io.github.vaultk8strust.spi.BackendConfigException;
+import io.github.vaultk8strust.spi.BackendConfig;
 import io.github.vaultk8strust.spi.container.ContainerVault;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -47,11 +47,13 @@ final class ContainerDocker {
         }
     }
 
-    /** Fail, before anything starts, when the container placement has no engine; name the alternatives. */
-    static void requireEngine(Answer answer) {
+    /**
+     * Fail, before anything starts, when the container placement has no engine; name what the user wrote and the
+     * alternatives.
+     */
+    static void requireEngine(BackendConfig config, Answer answer) {
         if (!answer.available()) {
-            throw new BackendConfigException("Vault placement container (" + ConfigKeys.VAULT_PLACEMENT_KEY
-                    + "=container, or vaultPlacement = VaultPlacement.CONTAINER) runs Vault in a Docker container, and "
+            throw config.invalid(ConfigKeys.VAULT_PLACEMENT_KEY, "runs Vault in a Docker container, and "
                     + answer.reason() + ". Start Docker or point DOCKER_HOST at one; or run Vault as a local process "
                     + "instead: vaultPlacement = VaultPlacement.PROCESS (" + ConfigKeys.VAULT_PLACEMENT_KEY
                     + "=process, the local backend's default); or Vault inside a cluster: backend = Backend.K3S with "

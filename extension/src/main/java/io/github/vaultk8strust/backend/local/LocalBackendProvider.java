@@ -84,7 +84,7 @@ public final class LocalBackendProvider implements BackendProvider {
         LocalPlacement placement = LocalPlacement.from(config);
         if (placement.container()) {
             // Before anything starts: the container placement without an engine fails here, naming the alternatives.
-            ContainerDocker.requireEngine(docker.get());
+            ContainerDocker.requireEngine(config, docker.get());
         }
         Map<String, String> shape = new TreeMap<>(placement.shape());
         // The versions are the environment's identity: two classes asking for different ones never share one.

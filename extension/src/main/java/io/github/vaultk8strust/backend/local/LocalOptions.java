@@ -28,17 +28,7 @@ public record LocalOptions(Map<ServerBinary, Path> explicitBinaries, Path cacheD
         for (ServerBinary binary : ServerBinary.values()) {
             config.get(binary.settingKey()).filter(v -> !v.isBlank()).ifPresent(v -> explicit.put(binary, Path.of(v)));
         }
-        return new LocalOptions(explicit, CacheDir.resolve(config.get(ConfigKeys.CACHE_DIR_KEY)), flag(config, ConfigKeys.DOWNLOAD_KEY),
-                flag(config, ConfigKeys.BUILD_KEY));
-    }
-
-    private static boolean flag(BackendConfig config, String key) {
-        return config.get(key).map(v -> {
-            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(v);
-            }
-            throw new BackendConfigException("Configuration parameter " + key + " (or environment variable "
-                    + ConfigKeys.environmentVariable(key) + ") = \"" + v + "\" is not valid; accepted: true, false");
-        }).orElse(true);
+        return new LocalOptions(explicit, CacheDir.resolve(config.get(ConfigKeys.CACHE_DIR_KEY)),
+                config.flag(ConfigKeys.DOWNLOAD_KEY, true), config.flag(ConfigKeys.BUILD_KEY, true));
     }
 }

@@ -2,6 +2,7 @@ package io.github.vaultk8strust.backend.local;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
+import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.Readiness;
@@ -422,7 +423,8 @@ public final class ManagedProcess implements AutoCloseable {
                     + deadline.budget().toSeconds() + " s; last check: " + e.lastProblem()
                     + ". The machine may be overloaded, or the server is stuck (see its last log lines below; the log "
                     + "file itself is deleted with the environment unless vaultk8s.keep-on-failure=true). Raise the "
-                    + "budget with @VaultK8sTrust(startupTimeout = \"...\") or vaultk8s.startup.timeout.\n"
+                    + "budget with startupTimeout (the attribute, or the builder method) or " + ConfigKeys.STARTUP_TIMEOUT_KEY
+                    + ".\n"
                     + "Last lines of its log:\n" + logTail(30));
         }
     }

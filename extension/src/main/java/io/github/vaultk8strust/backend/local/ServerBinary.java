@@ -65,7 +65,11 @@ public enum ServerBinary {
      * @return the setting key
      */
     public String settingKey() {
-        return "vaultk8s.local." + id;
+        return switch (this) {
+            case ETCD -> ConfigKeys.LOCAL_ETCD_KEY;
+            case KUBE_APISERVER -> ConfigKeys.LOCAL_KUBE_APISERVER_KEY;
+            case VAULT -> ConfigKeys.LOCAL_VAULT_KEY;
+        };
     }
 
     /**

@@ -86,7 +86,7 @@ class K3sPlacementTest {
     void badValuesNameKeyAndValue() {
         settings.put("vaultk8s.vault.placement", "sidecar");
         assertThatThrownBy(() -> K3sPlacement.from(config)).isInstanceOf(BackendConfigException.class)
-                .hasMessageContaining("\"sidecar\" is not a placement; accepted: in-cluster, process, container");
+                .hasMessageContaining("vaultk8s.vault.placement (or environment variable VAULTK8S_VAULT_PLACEMENT) = \"sidecar\" is not valid; accepted: in-cluster, process, container");
         settings.put("vaultk8s.vault.placement", "container");
         settings.put("vaultk8s.vault.container-image", "Not An Image");
         assertThatThrownBy(() -> K3sPlacement.from(config)).isInstanceOf(BackendConfigException.class)

@@ -33,7 +33,8 @@ class LocalBackendProviderPlacementTest {
 
         assertThatThrownBy(() -> provider(false).shape(config))
                 .isInstanceOf(BackendConfigException.class)
-                .hasMessageContaining("Vault placement container")
+                .hasMessageContaining("vault.placement (or environment variable VAULTK8S_VAULT_PLACEMENT) = \"container\" "
+                        + "runs Vault in a Docker container")
                 .hasMessageContaining("no Docker engine answers (Testcontainers: Could not find a valid Docker")
                 .hasMessageContaining("vaultPlacement = VaultPlacement.PROCESS")
                 .hasMessageContaining("vaultk8s.vault.placement=process")

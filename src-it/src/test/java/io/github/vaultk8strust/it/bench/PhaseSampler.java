@@ -148,7 +148,7 @@ final class PhaseSampler implements AutoCloseable {
                 case "start":
                     return "servers: launch processes";
                 case "awaitReady":
-                    return "servers: wait ready at LocalBackend.startServers:" + callerLine(stack, i);
+                    return "servers: wait for " + awaitedServer(stack, i);
                 case "close":
                 case "deleteTree":
                     return "close: stop servers, delete directory";
@@ -196,13 +196,18 @@ final class PhaseSampler implements AutoCloseable {
         return null;
     }
 
-    private static String callerLine(StackTraceElement[] stack, int from) {
+    /** Name the server a ready-wait is for, from the LocalBackend method that waits (one method per server). */
+    private static String awaitedServer(StackTraceElement[] stack, int from) {
         for (int j = from + 1; j < stack.length; j++) {
-            if (stack[j].getClassName().equals(PKG + "backend.local.LocalBackend")
-                    && stack[j].getMethodName().equals("startServers")) {
-                return String.valueOf(stack[j].getLineNumber());
+            if (stack[j].getClassName().equals(PKG + "backend.local.LocalBackend")) {
+                return switch (stack[j].getMethodName()) {
+                    case "awaitEtcd" -> "etcd /health";
+                    case "awaitApiServer" -> "kube-apiserver /readyz";
+                    case "awaitVaultProcess" -> "vault /v1/sys/health";
+                    default -> "a server (LocalBackend." + stack[j].getMethodName() + ")";
+                };
             }
         }
-        return "?";
+        return "a server";
     }
 }

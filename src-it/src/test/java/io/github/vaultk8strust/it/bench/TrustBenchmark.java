@@ -78,14 +78,10 @@ public final class TrustBenchmark {
     public static final String LOGINS_KEY = "vaultk8s.bench.logins";
     /** Sampling interval of the phase profile in ms; 0 skips the profiled run. */
     public static final String SAMPLE_MS_KEY = "vaultk8s.bench.sample.ms";
-    /** The extension's source root ({@code extension/src/main/java}), to name sampled lines; optional. */
-    public static final String SOURCES_KEY = "vaultk8s.bench.extension.sources";
 
     private static final double RATIO_TARGET = 1.3;
     private static final double LOGIN_TARGET_MS = 50;
     private static final Pattern READY_LINE = Pattern.compile("environment ready in (\\d+) ms");
-    private static final Pattern WAIT_LINE =
-            Pattern.compile("servers: wait ready at LocalBackend\\.startServers:(\\d+)");
 
     private TrustBenchmark() {
     }
@@ -367,7 +363,7 @@ public final class TrustBenchmark {
                             + "statistics above). To the first login: ").append(ms(profile.toLoginNanos()))
                     .append(" ms; teardown after it: ").append(ms(profile.teardownNanos())).append(" ms.\n\n");
             md.append("| phase, until the test starts | ms | share |\n|---|---:|---:|\n");
-            Map<String, Long> phases = nameWaits(profile.beforeLogin());
+            Map<String, Long> phases = profile.beforeLogin();
             for (Map.Entry<String, Long> e : phases.entrySet()) {
                 md.append("| ").append(e.getKey()).append(" | ").append(ms(e.getValue())).append(" | ")
                         .append(String.format(Locale.ROOT, "%.0f %%", 100.0 * e.getValue() / profile.toLoginNanos()))
@@ -381,45 +377,6 @@ public final class TrustBenchmark {
         md.append("Clean-up check: ").append(leftovers.isEmpty()
                 ? "no server process and no environment directory left behind." : "**" + leftovers + "**").append('\n');
         return md.toString();
-    }
-
-    /**
-     * Name the ready-waits of {@code LocalBackend.startServers}, sampled as line numbers, after the variable on that
-     * source line ({@code etcd.awaitReady(...)}); the sources are found through {@value #SOURCES_KEY}. Without them
-     * the line numbers stay.
-     */
-    private static Map<String, Long> nameWaits(Map<String, Long> phases) {
-        List<String> source = List.of();
-        String root = System.getProperty(SOURCES_KEY, "");
-        if (!root.isEmpty()) {
-            Path file = Path.of(root, "io/github/vaultk8strust/backend/local/LocalBackend.java");
-            try {
-                source = Files.readAllLines(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                say("cannot read %s (%s): ready-waits keep their line numbers", file, e);
-            }
-        }
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : phases.entrySet()) {
-            String name = e.getKey();
-            Matcher m = WAIT_LINE.matcher(name);
-            if (m.matches()) {
-                int line = Integer.parseInt(m.group(1));
-                Matcher call = line <= source.size()
-                        ? Pattern.compile("(\\w+)\\.awaitReady\\(").matcher(source.get(line - 1)) : null;
-                if (call != null && call.find()) {
-                    String server = switch (call.group(1)) {
-                        case "etcd" -> "etcd /health";
-                        case "apiserver" -> "kube-apiserver /readyz";
-                        case "vaultProcess" -> "vault /v1/sys/health";
-                        default -> call.group(1);
-                    };
-                    name = "servers: wait for " + server + " (startServers:" + line + ")";
-                }
-            }
-            out.merge(name, e.getValue(), Long::sum);
-        }
-        return out;
     }
 
     private static String loginRow(String what, long[] nanos, String target) {
