@@ -34,6 +34,7 @@ import io.github.vaultk8strust.support.Progress;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     static final int LOGIN_READ_TIMEOUT_SECONDS = 10;
     static final int DIAGNOSTIC_READ_TIMEOUT_SECONDS = 3;
     private final TokenFiles tokenFiles;
+    private Duration trustSetupTime = Duration.ZERO;
 
     private DefaultTrustEnvironment(TrustSettings settings, RunningBackend backend, KubernetesClient kube,
                                     TrustSetup.Result setup) {
@@ -98,13 +100,22 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         KubernetesClient kube = null;
         try {
             kube = new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
+            long setupStarted = System.nanoTime();
             TrustSetup.Result result = new TrustSetup(settings, backend, kube, deadline).run();
+            Duration setupTime = Duration.ofNanos(System.nanoTime() - setupStarted);
             Progress.say("environment ready in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms: "
                     + backend + ", issuer " + result.discoveryDocument().get("issuer"));
-            return new DefaultTrustEnvironment(settings, backend, kube, result);
+            DefaultTrustEnvironment environment = new DefaultTrustEnvironment(settings, backend, kube, result);
+            environment.trustSetupTime = setupTime;
+            return environment;
         } catch (RuntimeException | Error e) {
-            backend.failed(e);
+            Optional<String> kept = backend.failed(e);
             Closer.closeAll(e, kube, backend);
+            if (kept.isPresent() && e instanceof VaultK8sTrustException) {
+                VaultK8sTrustException withEvidence = new VaultK8sTrustException(e.getMessage() + "\n" + kept.get(), e);
+                Arrays.stream(e.getSuppressed()).forEach(withEvidence::addSuppressed);
+                throw withEvidence;
+            }
             throw e;
         }
     }
@@ -132,6 +143,21 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
                 + backend.name() + " backend (no kubelet). Use " + settings.origin().attribute("backend", "Backend.K3S")
                 + ", -D" + ConfigKeys.BACKEND_KEY + "=k3s or " + ConfigKeys.environmentVariable(ConfigKeys.BACKEND_KEY)
                 + "=k3s where a Docker engine answers.";
+    }
+
+    /** The start-up phase of the walkthrough's steps, after the backend's own ({@link #startupPhases()}). */
+    public static final String TRUST_SETUP_PHASE = "trust set up (the walkthrough's steps)";
+
+    /** Return how long start-up took, by phase: the backend's own phases, then {@link #TRUST_SETUP_PHASE}. */
+    public java.util.Map<String, Duration> startupPhases() {
+        java.util.Map<String, Duration> phases = new java.util.LinkedHashMap<>(backend.startupPhases());
+        phases.put(TRUST_SETUP_PHASE, trustSetupTime);
+        return java.util.Collections.unmodifiableMap(phases);
+    }
+
+    /** Record that a test using this environment failed (the backend may keep evidence when it closes). */
+    public void testFailed(String test, Throwable cause) {
+        backend.testFailed(test, cause);
     }
 
     /** Return the settings this environment was started with. */

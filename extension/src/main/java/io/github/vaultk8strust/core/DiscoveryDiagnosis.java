@@ -17,16 +17,29 @@ final class DiscoveryDiagnosis {
     private DiscoveryDiagnosis() {
     }
 
-    /** Probe and explain; the lines are indented for an exception message. */
-    static String explain(String issuer, String caPem, VaultVantage vantage) {
-        URI url = URI.create(issuer + "/.well-known/openid-configuration");
-        Reach reach;
-        try {
-            reach = vantage.reach(url, caPem, PROBE_TIMEOUT);
-        } catch (RuntimeException e) {
-            reach = Reach.failed(VaultVantage.Stage.UNKNOWN, "the probe failed: " + e);
+    /**
+     * Probe and explain; the lines are indented for an exception message. The discovery document is fetched first;
+     * when it is readable from where Vault runs, the JWKS URI it announces is fetched too (Vault reads it to verify
+     * every login).
+     */
+    static String explain(String issuer, String jwksUri, String caPem, VaultVantage vantage) {
+        URI discovery = URI.create(issuer + "/.well-known/openid-configuration");
+        Reach reach = probe(vantage, discovery, caPem);
+        String text = explain(discovery, vantage.where(), reach);
+        if (reach.stage() == VaultVantage.Stage.HTTP && reach.status() == 200) {
+            URI jwks = URI.create(jwksUri);
+            text += "\n" + explain(jwks, vantage.where(), probe(vantage, jwks, caPem)).lines()
+                    .filter(l -> !l.startsWith("  Vault runs in:")).collect(java.util.stream.Collectors.joining("\n"));
         }
-        return explain(url, vantage.where(), reach);
+        return text;
+    }
+
+    private static Reach probe(VaultVantage vantage, URI url, String caPem) {
+        try {
+            return vantage.reach(url, caPem, PROBE_TIMEOUT);
+        } catch (RuntimeException e) {
+            return Reach.failed(VaultVantage.Stage.UNKNOWN, "the probe failed: " + e);
+        }
     }
 
     static String explain(URI url, String where, Reach reach) {

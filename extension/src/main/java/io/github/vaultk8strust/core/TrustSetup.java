@@ -48,6 +48,10 @@ import org.apiguardian.api.API;
 @API(status = INTERNAL, since = "0.1")
 public final class TrustSetup {
 
+    /** How long a refused {@code auth/jwt/config} is retried (within the start-up budget) before it is explained. */
+    static final Duration DISCOVERY_RETRY = Duration.ofSeconds(30);
+    private static final Duration DISCOVERY_RETRY_PAUSE = Duration.ofMillis(500);
+
     /** The seed's binding name. */
     public static final String DISCOVERY_BINDING = "system:anonymous-service-account-issuer-discovery";
     private static final String PROBE = ".vault-k8s-trust-probe";
@@ -160,6 +164,13 @@ public final class TrustSetup {
             throw new VaultK8sTrustException("The cluster's discovery document names issuer \"" + document.get("issuer")
                     + "\" but the backend announced \"" + cluster.issuer() + "\". Vault compares them byte for byte "
                     + "(a trailing '/' matters), so the trust would fail.");
+        }
+        if (!cluster.jwksUri().equals(document.get("jwks_uri"))) {
+            throw new VaultK8sTrustException("The cluster's discovery document names jwks_uri \""
+                    + document.get("jwks_uri") + "\" but the backend pinned \"" + cluster.jwksUri() + "\" "
+                    + "(--service-account-jwks-uri). Vault fetches the issuer's keys from jwks_uri: left to itself, "
+                    + "kube-apiserver derives it from its external address, which Vault may not reach, and every login "
+                    + "would then fail at key fetch.");
         }
         return Map.copyOf(document);
     }
@@ -413,18 +424,37 @@ public final class TrustSetup {
         // Without bound_issuer Vault does not check a token's iss claim.
         config.put("bound_issuer", cluster.issuer());
         config.put("default_role", settings.defaultRole());
-        VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.authPath() + "/config", config);
-        if (!write.ok()) {
+        // The first call that makes Vault reach the issuer (it reads the discovery document while the config is
+        // written): right after start-up, cluster DNS or Service routing may still be settling where Vault runs, so a
+        // refusal is retried, within the start-up budget and at most DISCOVERY_RETRY, before it is explained.
+        Deadline retry = Deadline.in(min(deadline.remaining(), DISCOVERY_RETRY));
+        VaultApi.Answer[] last = new VaultApi.Answer[1];
+        try {
+            Readiness.await(retry, "auth/" + settings.authPath() + "/config", () -> {
+                last[0] = VaultApi.write(vault, "auth/" + settings.authPath() + "/config", config);
+                if (last[0].ok()) {
+                    return null;
+                }
+                Thread.sleep(DISCOVERY_RETRY_PAUSE.toMillis());
+                return "HTTP " + last[0].status() + ": " + String.join("; ", last[0].errors());
+            });
+        } catch (Readiness.NotReady e) {
+            VaultApi.Answer write = last[0];
             // Vault's own answer ("error checking oidc discovery URL") hides the cause: look from where Vault runs.
             VaultVantage vantage = backend.capability(VaultVantage.class).orElseGet(() -> VaultVantage.thisJvm(
                     "unknown to the " + backend.name() + " backend; probed from this test JVM instead, which may see "
                             + "another network than Vault"));
             throw new VaultK8sTrustException("Vault refused auth/" + settings.authPath() + "/config with "
-                    + "oidc_discovery_url=" + cluster.issuer() + " (HTTP " + write.status() + "): "
-                    + String.join("; ", write.errors()) + ".\n"
-                    + DiscoveryDiagnosis.explain(cluster.issuer(), cluster.caPem(), vantage)
-                    + "\nVault's log:\n" + backend.vault().logTail());
+                    + "oidc_discovery_url=" + cluster.issuer() + " for " + retry.budget().toSeconds() + " s"
+                    + (write == null ? " (no answer)" : " (last answer HTTP " + write.status() + ": "
+                    + String.join("; ", write.errors()) + ")") + ".\n"
+                    + DiscoveryDiagnosis.explain(cluster.issuer(), cluster.jwksUri(), cluster.caPem(), vantage)
+                    + "\nVault's log:\n" + backend.vault().logTail(), e);
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     // 5. "vault write auth/jwt/role/k8s-dev bound_subject=... bound_audiences=... role_type=jwt ..."

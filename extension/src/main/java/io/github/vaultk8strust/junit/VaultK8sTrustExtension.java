@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestInstancePostProcessor;
 import org.junit.jupiter.api.extension.TestInstantiationAwareExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
@@ -38,7 +39,7 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * JUnit's stores, which close it in reverse order.
  */
 final class VaultK8sTrustExtension implements BeforeAllCallback, BeforeClassTemplateInvocationCallback,
-        ParameterResolver, TestInstancePostProcessor, TestInstantiationAwareExtension {
+        ParameterResolver, TestInstancePostProcessor, TestInstantiationAwareExtension, TestWatcher {
 
     private static final Namespace NAMESPACE = Namespace.create(VaultK8sTrustExtension.class);
     private static final String CACHE = "cache";
@@ -140,6 +141,21 @@ final class VaultK8sTrustExtension implements BeforeAllCallback, BeforeClassTemp
                 return resource;
             }
         };
+    }
+
+    /**
+     * Tell the class's environment, if it has started one, that a test failed: with {@code vaultk8s.keep-on-failure}
+     * its backend may keep evidence when it closes (the k3s backend keeps the node's and Vault's logs).
+     */
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        ExtensionContext classContext = matrixInvocation(classContext(context));
+        Object lease = classContext.getStore(NAMESPACE).get(new LeaseKey(classContext.getRequiredTestClass()));
+        if (lease instanceof EnvironmentCache.Lease<?> started
+                && started.environment() instanceof DefaultTrustEnvironment environment) {
+            environment.testFailed(classContext.getRequiredTestClass().getSimpleName() + "." + context.getDisplayName(),
+                    cause);
+        }
     }
 
     /** Return the environment of the test class this context belongs to, acquiring it on first use. */

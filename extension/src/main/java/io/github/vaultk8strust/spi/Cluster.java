@@ -26,6 +26,15 @@ public interface Cluster {
     /** Return the service-account issuer exactly as it appears in the discovery document and in tokens. */
     String issuer();
 
+    /**
+     * Return the JWKS URI the API server announces in its discovery document ({@code --service-account-jwks-uri}),
+     * where Vault fetches the issuer's keys: under the issuer, so that Vault reaches both the same way. Backends pin
+     * it; left to itself, kube-apiserver derives it from its external address, which Vault may not reach.
+     */
+    default String jwksUri() {
+        return issuer() + "/openid/v1/jwks";
+    }
+
     /** Return the PEM of the CA Vault needs to fetch the issuer's discovery document and keys. */
     String caPem();
 

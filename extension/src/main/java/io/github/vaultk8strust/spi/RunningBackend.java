@@ -36,9 +36,28 @@ public interface RunningBackend extends AutoCloseable {
 
     /**
      * Record that the environment built on this backend failed to start (the trust setup failed), before
-     * {@link #close()}: a backend may then keep evidence ({@code vaultk8s.keep-on-failure}).
+     * {@link #close()}: a backend may then keep evidence ({@code vaultk8s.keep-on-failure}, or always when its
+     * evidence would otherwise be gone with its containers).
+     *
+     * @return a sentence saying where the evidence was kept, for the failure's message; empty when none was
      */
-    default void failed(Throwable cause) {
+    default Optional<String> failed(Throwable cause) {
+        return Optional.empty();
+    }
+
+    /**
+     * Record that a test using this environment failed; with {@code vaultk8s.keep-on-failure} a backend may keep
+     * evidence when it closes.
+     */
+    default void testFailed(String test, Throwable cause) {
+    }
+
+    /**
+     * Return how long the backend's own start-up steps took, in order (for benchmarks and the start-up report); empty
+     * when the backend does not say.
+     */
+    default java.util.Map<String, java.time.Duration> startupPhases() {
+        return java.util.Map.of();
     }
 
     /** Stop every process or container and delete every temporary file; idempotent. */

@@ -7,6 +7,8 @@ import io.github.vaultk8strust.spi.VaultVantage.Reach;
 import io.github.vaultk8strust.spi.VaultVantage.Stage;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What the diagnosis of a failed auth/jwt/config says for each way the discovery fetch can fail from Vault's side. */
@@ -78,7 +80,53 @@ class DiscoveryDiagnosisTest {
                 throw new IllegalStateException("exec refused");
             }
         };
-        assertThat(DiscoveryDiagnosis.explain(ISSUER, "pem", broken)).contains("Vault runs in:   somewhere")
+        assertThat(DiscoveryDiagnosis.explain(ISSUER, ISSUER + "/openid/v1/jwks", "pem", broken))
+                .contains("Vault runs in:   somewhere")
                 .contains("not known: the probe failed: java.lang.IllegalStateException: exec refused");
+    }
+
+    @Test
+    void aReadableDiscoveryDocumentLeadsToItsJwksUriProbedFromTheSamePlace() {
+        List<URI> probed = new ArrayList<>();
+        VaultVantage vantage = new VaultVantage() {
+            @Override
+            public String where() {
+                return "the Vault pod default/vault-0";
+            }
+
+            @Override
+            public Reach reach(URI url, String caPem, Duration timeout) {
+                probed.add(url);
+                return url.getPath().endsWith("/jwks") ? Reach.failed(VaultVantage.Stage.CONNECT, "connection refused")
+                        : Reach.http(200, "{\"issuer\":\"" + ISSUER + "\"}");
+            }
+        };
+
+        String text = DiscoveryDiagnosis.explain(ISSUER, "https://10.0.0.9:6443/openid/v1/jwks", "pem", vantage);
+
+        assertThat(probed).containsExactly(URI.create(ISSUER + "/.well-known/openid-configuration"),
+                URI.create("https://10.0.0.9:6443/openid/v1/jwks"));
+        assertThat(text).contains("GET https://10.0.0.9:6443/openid/v1/jwks")
+                .contains("connection: 10.0.0.9:6443 resolves but takes no connection (connection refused)");
+        assertThat(text.lines().filter(l -> l.startsWith("  Vault runs in:"))).hasSize(1);
+    }
+
+    @Test
+    void anUnreadableDiscoveryDocumentIsTheOnlyProbe() {
+        List<URI> probed = new ArrayList<>();
+        VaultVantage vantage = new VaultVantage() {
+            @Override
+            public String where() {
+                return "here";
+            }
+
+            @Override
+            public Reach reach(URI url, String caPem, Duration timeout) {
+                probed.add(url);
+                return Reach.http(401, "Unauthorized");
+            }
+        };
+        DiscoveryDiagnosis.explain(ISSUER, ISSUER + "/openid/v1/jwks", "pem", vantage);
+        assertThat(probed).hasSize(1);
     }
 }

@@ -1,119 +1,30 @@
 package io.github.vaultk8strust.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.vaultk8strust.Backend;
-import io.github.vaultk8strust.ClosableTrustEnvironment;
 import io.github.vaultk8strust.ConfigKeys;
-import io.github.vaultk8strust.ExecResult;
 import io.github.vaultk8strust.TrustEnvironment;
-import io.github.vaultk8strust.VaultMode;
-import io.github.vaultk8strust.VaultPlacement;
-import io.github.vaultk8strust.VaultSession;
-import io.github.vaultk8strust.Workload;
-import io.github.vaultk8strust.WorkloadSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import io.github.vaultk8strust.TrustEnvironmentBuilder;
 import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
- * k3s with Vault in a Testcontainers {@code VaultContainer} beside it ({@code backend = K3S, vaultPlacement =
- * CONTAINER}), end to end: both containers on one Docker network, k3s's issuer its network alias
- * ({@code https://k3s:6443}), the seed's jwt login from this JVM and from a workload pod (which reaches Vault at its
- * IP on that network), and a path outside the policy denied. Started with the builder, so that the image is the real
- * {@code hashicorp/vault} that .github/workflows/k3s.yml pulls, not the stand-in this module's
+ * REAL k3s with Vault in a container beside it ({@link K3sVaultContainerScenario}). Started with the builder, so that
+ * the image is the real {@code hashicorp/vault} that .github/workflows/k3s.yml pulls, not the stand-in this module's
  * junit-platform.properties names for the local backend's container tests. Needs a Docker engine that can pull (or
- * has cached) the images; reported skipped with the reason elsewhere.
+ * has cached) the images; reported skipped with the reason elsewhere. On machines without a registry the same scenario
+ * runs on the node stand-in ({@link NodeStandinVaultContainerTest}).
  */
-@EnabledIf(value = "k3sCanRun", disabledReason = "needs a Docker engine that has the k3s images or reaches a "
-        + "registry (this machine: none, or an engine without registry access and without the images; "
-        + ".github/workflows/k3s.yml runs these tests for real)")
-class K3sVaultContainerTest {
+@EnabledIf(value = "io.github.vaultk8strust.it.ItSupport#k3sCanRun", disabledReason = "needs a Docker engine that "
+        + "has the k3s images or reaches a registry (this machine: none, or an engine without registry access and "
+        + "without the images; .github/workflows/k3s.yml runs these tests for real, .ci/run runs them on the node "
+        + "stand-in)")
+class K3sVaultContainerTest extends K3sVaultContainerScenario {
 
     /** The Vault image of this test; .github/workflows/k3s.yml pulls it. */
     static final String VAULT_IMAGE = ConfigKeys.DEFAULT_VAULT_CONTAINER_IMAGE;
 
-    private static ClosableTrustEnvironment environment;
-
-    static boolean k3sCanRun() {
-        return ItSupport.k3sCanRun();
-    }
-
-    static ClosableTrustEnvironment start(VaultMode mode) {
-        return TrustEnvironment.builder().backend(Backend.K3S).vaultPlacement(VaultPlacement.CONTAINER)
-                .vaultMode(mode).setting(ConfigKeys.VAULT_CONTAINER_IMAGE_KEY, VAULT_IMAGE).start();
-    }
-
-    @BeforeAll
-    static void startEnvironment() {
-        environment = start(VaultMode.INIT);
-    }
-
-    @AfterAll
-    static void closeEnvironment() {
-        if (environment != null) {
-            environment.close();
-        }
-    }
-
-    @Test
-    void theIssuerIsTheNetworkAliasOfK3s() {
-        assertThat(environment.backend()).isEqualTo(Backend.K3S);
-        assertThat(environment.issuer()).isEqualTo("https://k3s:6443");
-        assertThat(environment.discoveryDocument()).containsEntry("issuer", "https://k3s:6443")
-                .containsEntry("jwks_uri", "https://k3s:6443/openid/v1/jwks");
-        assertThat(environment.mintToken("default", "vault-writer", "vault-dev").issuer())
-                .isEqualTo("https://k3s:6443");
-    }
-
-    @Test
-    void vaultRunsBesideTheClusterNotInIt() {
-        assertThat(environment.vaultAddress()).startsWith("http://");
-        try (KubernetesClient kube = environment.newKubernetesClient()) {
-            assertThat(kube.pods().inNamespace("default").withName("vault-0").get()).isNull();
-            assertThat(kube.services().inNamespace("default").withName("vault").get()).isNull();
-        }
-    }
-
-    @Test
-    void jvmLoginOfTheSeedRoleAndAnOutOfScopePathDenied() {
-        try (VaultSession writer = environment.login("k8s-dev")) {
-            assertThat(writer.policies()).contains("k8s-dev-writer");
-            assertThat(writer.capabilities("kvv2/data/k8s-dev/foo")).contains("create");
-            assertThat(writer.capabilities("kvv2/data/some-secret")).containsExactly("deny");
-        }
-    }
-
-    @Test
-    void aWorkloadPodLogsInAtVaultsAddressOnTheDockerNetwork() {
-        try (Workload pod = environment.startWorkload(WorkloadSpec.seed())) {
-            ExecResult address = pod.exec("printenv", "VAULT_ADDR");
-            assertThat(address.stdout().strip()).matches("http://\\d+\\.\\d+\\.\\d+\\.\\d+:8200/");
-
-            ExecResult login = pod.exec("vault", "write", "-format=json", "auth/jwt/login", "role=k8s-dev",
-                    "jwt=@/service-account/token");
-            assertThat(login.exitCode()).as("%s", login).isZero();
-            assertThat(login.stdout()).contains("\"k8s-dev-writer\"");
-
-            ExecResult put = pod.exec("sh", "-c", "VAULT_TOKEN=$(vault write -field=token auth/jwt/login "
-                    + "role=k8s-dev jwt=@/service-account/token) vault kv put kvv2/k8s-dev/foo bar=baz");
-            assertThat(put.exitCode()).as("%s", put).isZero();
-
-            ExecResult outOfScope = pod.exec("sh", "-c", "VAULT_TOKEN=$(vault write -field=token auth/jwt/login "
-                    + "role=k8s-dev jwt=@/service-account/token) vault kv put kvv2/some-secret bar=baz");
-            assertThat(outOfScope.exitCode()).isNotZero();
-            assertThat(outOfScope.stderr()).contains("permission denied");
-        }
-    }
-
-    @Test
-    void devModeGivesTheSameTrust() {
-        try (ClosableTrustEnvironment dev = start(VaultMode.DEV); VaultSession writer = dev.login("k8s-dev")) {
-            assertThat(dev.issuer()).isEqualTo("https://k3s:6443");
-            assertThat(writer.policies()).contains("k8s-dev-writer");
-            assertThat(writer.capabilities("kvv2/data/some-secret")).containsExactly("deny");
-        }
+    @Override
+    TrustEnvironmentBuilder node() {
+        return TrustEnvironment.builder().backend(Backend.K3S).setting(ConfigKeys.VAULT_CONTAINER_IMAGE_KEY,
+                VAULT_IMAGE);
     }
 }

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
+import io.github.vaultk8strust.spi.ExecVantage;
+import io.github.vaultk8strust.spi.VaultVantage;
 import io.github.vaultk8strust.support.Deadline;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +30,8 @@ import org.apiguardian.api.API;
  */
 @API(status = INTERNAL, since = "0.1")
 public final class InClusterVault {
+
+    private static final Duration PROBE_EXEC_TIMEOUT = Duration.ofSeconds(20);
 
     private final K3sCluster cluster;
     private final String image;
@@ -120,6 +124,18 @@ public final class InClusterVault {
         // The StatefulSet controller created the claim from its template; it carries the pod's labels.
         cluster.kube().persistentVolumeClaims().inNamespace(VaultManifests.NAMESPACE).withLabel("app", "vault")
                 .delete();
+    }
+
+    /**
+     * Return the vantage of the Vault pod: probes run in its container through the API server's exec, so that a
+     * failed discovery fetch is explained from where Vault runs (cluster DNS, the kubernetes Service) instead of from
+     * the test JVM, which can resolve neither.
+     */
+    public VaultVantage vantage() {
+        return new ExecVantage("the Vault pod " + VaultManifests.NAMESPACE + "/" + VaultManifests.POD + " (image "
+                + image + ", in the k3s cluster; probed through the API server's exec)",
+                command -> PodExec.run(cluster.kube(), VaultManifests.NAMESPACE, VaultManifests.POD, "vault",
+                        PROBE_EXEC_TIMEOUT, command));
     }
 
     /** Return the address the test JVM reaches Vault at. */

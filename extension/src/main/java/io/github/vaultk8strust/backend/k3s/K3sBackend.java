@@ -22,7 +22,10 @@ import java.io.IOException;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apiguardian.api.API;
 import org.testcontainers.containers.Network;
@@ -52,20 +55,32 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
     private final K3sImages images;
     private final List<K3sContainerSpec.SideLoad> sideLoads = new ArrayList<>();
     private K3sContainerSpec.SideLoad vaultLoad;
+    private List<String> k3sEntrypoint = K3sContainerSpec.K3S_ENTRYPOINT;
     private K3sCluster cluster;
     private InClusterVault vault;
     private K3sWorkloads workloads;
     private Network.NetworkImpl network;
     private ContainerVault containerVault;
     private final String issuer;
+    private final boolean keepOnFailure;
+    private final List<String> failedTests = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Duration> phases = Collections.synchronizedMap(new LinkedHashMap<>());
 
-    private K3sBackend(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
+    private K3sBackend(K3sOptions options, K3sPlacement placement, VaultMode vaultMode, boolean keepOnFailure) {
+        this.keepOnFailure = keepOnFailure;
         this.options = options;
         this.placement = placement;
         this.vaultMode = vaultMode;
         this.issuer = K3sContainerSpec.issuer(placement.container() ? K3sContainerSpec.NETWORK_ALIAS : "");
         this.images = new K3sImages(options.cacheDir());
     }
+
+    /** Start-up phase: the node container created, image tarballs copied in, the node booted to its ready line. */
+    public static final String NODE_PHASE = "node ready (container, side-loaded images copied and imported, boot)";
+    /** Start-up phase: Vault answers (in the cluster: pod ready and its node port; in a container: started). */
+    public static final String VAULT_PHASE = "Vault ready";
+    /** Start-up phase: cluster DNS has a ready endpoint (in the cluster only). */
+    public static final String DNS_PHASE = "cluster DNS ready";
 
     /** Return whether a Docker engine answers (a ping; starts no container, pulls nothing). */
     public static boolean dockerAvailable() {
@@ -83,42 +98,95 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
      */
     static PreparedBackend prepare(K3sOptions options, VaultMode vaultMode) {
         return prepare(options, new K3sPlacement(io.github.vaultk8strust.VaultPlacement.IN_CLUSTER,
-                io.github.vaultk8strust.ConfigKeys.DEFAULT_VAULT_CONTAINER_IMAGE), vaultMode);
+                io.github.vaultk8strust.ConfigKeys.DEFAULT_VAULT_CONTAINER_IMAGE), vaultMode, false);
     }
 
     /**
      * As {@link #prepare(K3sOptions, VaultMode)}, with Vault where {@code placement} says. In a container, Vault's
-     * image is the placement's; workload pods default to it too (imported into k3s on first use).
+     * image is the placement's; workload pods default to it too (imported into k3s on first use). With
+     * {@code keepOnFailure}, the logs of an environment whose tests failed are kept when it closes.
      */
-    static PreparedBackend prepare(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
+    static PreparedBackend prepare(K3sOptions options, K3sPlacement placement, VaultMode vaultMode,
+                                   boolean keepOnFailure) {
         DockerProbe.Answer docker = DockerProbe.probe();
         if (!docker.available()) {
             throw new VaultK8sTrustException(DockerProbe.noDockerMessage() + " (" + docker.reason() + ")");
         }
         K3sBackend backend = new K3sBackend(placement.container() ? options.withVaultImage(placement.containerImage())
-                : options, placement, vaultMode);
+                : options, placement, vaultMode, keepOnFailure);
         backend.readyImages();
         return backend::start;
     }
 
     /** Return a backend that is not started: its settings only, for checking them without Docker. */
     static K3sBackend unstarted(K3sOptions options, K3sPlacement placement, VaultMode vaultMode) {
-        return new K3sBackend(options, placement, vaultMode);
+        return new K3sBackend(options, placement, vaultMode, false);
     }
 
     private K3sBackend start(Deadline deadline) {
-        K3sBackend backend = this;
         try {
-            backend.startAll(deadline);
-            return backend;
+            startAll(deadline);
+            return this;
         } catch (RuntimeException | Error e) {
-            try {
-                backend.close();
-            } catch (RuntimeException closeFailure) {
-                e.addSuppressed(closeFailure);
+            // A failed start leaves nothing to read once the containers are gone: keep their logs first (a node that did
+            // not come up has kept its own log already, see K3sCluster.start).
+            if (cluster == null && containerVault == null) {
+                closeQuietly(e);
+                throw e;
             }
+            String kept = keepEvidence("The k3s environment did not start: " + e);
+            closeQuietly(e);
+            if (e instanceof VaultK8sTrustException) {
+                VaultK8sTrustException withEvidence = new VaultK8sTrustException(e.getMessage() + "\n" + kept, e);
+                java.util.Arrays.stream(e.getSuppressed()).forEach(withEvidence::addSuppressed);
+                throw withEvidence;
+            }
+            Progress.say(kept);
             throw e;
         }
+    }
+
+    private void closeQuietly(Throwable failure) {
+        try {
+            close();
+        } catch (RuntimeException closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
+    }
+
+    /** Keep the node's and Vault's logs, the events and the pods (while the containers still run); say where. */
+    private String keepEvidence(String why) {
+        String devRootToken = devRootToken().orElse(null);
+        if (cluster == null) {
+            return K3sDiagnostics.keep(why, null, null, containerVault == null ? null : this::vaultLog, devRootToken)
+                    .sentence();
+        }
+        return K3sDiagnostics.keep(why, cluster.container(), cluster.kube(),
+                vault == null && containerVault == null ? null : this::vaultLog, devRootToken).sentence();
+    }
+
+    /** Return Vault's whole log: the pod's, or the container's. */
+    private String vaultLog() {
+        if (containerVault != null) {
+            return containerVault.container().getContainerId() == null ? "(the Vault container did not start)"
+                    : containerVault.container().getLogs();
+        }
+        if (vault == null) {
+            return "(Vault was not deployed)";
+        }
+        return cluster.kube().pods().inNamespace(VaultManifests.NAMESPACE).withName(VaultManifests.POD)
+                .inContainer("vault").getLog();
+    }
+
+    /** The trust setup failed: keep the evidence now, while the containers run, and say where. */
+    @Override
+    public Optional<String> failed(Throwable cause) {
+        return Optional.of(keepEvidence("The trust setup on the k3s environment failed: " + cause));
+    }
+
+    @Override
+    public void testFailed(String test, Throwable cause) {
+        failedTests.add(test + ": " + cause);
     }
 
     /** Return every image a run with these settings needs, with what it is for (the pre-flight's list). */
@@ -149,7 +217,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
                     + "Offline, list them in vaultk8s.k3s.system-images.");
         }
         prepareImages(options);
-        images.pull(options.k3sImage());
+        k3sEntrypoint = K3sImages.entrypoint(images.pull(options.k3sImage()));
         vaultLoad = images.pullAndSave(options.vaultImage());
         if (!placement.container()) {
             // In a container, Vault runs from the host Docker's copy; k3s imports the image only for a workload pod.
@@ -167,14 +235,17 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         }
         long started = System.nanoTime();
         K3sContainerSpec spec = new K3sContainerSpec(options.k3sImage(), sideLoads, deadline.remaining(),
-                options.privileged());
+                options.privileged()).withEntrypoint(k3sEntrypoint);
         cluster = K3sCluster.start(spec, sideLoads.stream().map(K3sContainerSpec.SideLoad::image).toList());
+        long nodeReady = phase(NODE_PHASE, started);
         vault = InClusterVault.deploy(cluster, vaultLoad.image(), vaultMode);
         workloads = new K3sWorkloads(cluster, images, vault);
         vault.awaitReady(deadline);
+        long vaultReady = phase(VAULT_PHASE, nodeReady);
         // Vault fetches the issuer's discovery document while auth/jwt/config is written (the trust setup, next):
         // kubernetes.default.svc.cluster.local must resolve by then. CoreDNS usually is ready before Vault is.
         cluster.awaitClusterDns(deadline);
+        phase(DNS_PHASE, vaultReady);
         Progress.say("Vault " + vault.image() + " ready in k3s at " + vault.address() + " ("
                 + (System.nanoTime() - started) / 1_000_000 + " ms)");
     }
@@ -187,7 +258,7 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         long started = System.nanoTime();
         network = Network.builder().build();
         K3sContainerSpec spec = new K3sContainerSpec(options.k3sImage(), sideLoads, deadline.remaining(),
-                options.privileged()).onNetworkAs(K3sContainerSpec.NETWORK_ALIAS);
+                options.privileged()).withEntrypoint(k3sEntrypoint).onNetworkAs(K3sContainerSpec.NETWORK_ALIAS);
         Network shared = network;
         containerVault = ContainerVault.create(options.vaultImage(), vaultMode, "Docker network " + network.getName()
                 + ", shared with the k3s container, which it reaches by the network alias " + spec.networkAlias(),
@@ -195,7 +266,9 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
         // The Vault container starts while k3s boots; the trust setup waits for both.
         containerVault.startInBackground(deadline.remaining());
         cluster = K3sCluster.start(spec, network, sideLoads.stream().map(K3sContainerSpec.SideLoad::image).toList());
+        long nodeReady = phase(NODE_PHASE, started);
         containerVault.awaitStarted();
+        phase(VAULT_PHASE, nodeReady);
         // Pods get Vault's IP on the shared network, not a name: CoreDNS forwards what is not a cluster name to the
         // node's resolv.conf (the kubelet's --resolv-conf), and k3s rejects a resolv.conf with any nameserver that is
         // not a global unicast address (Docker's embedded DNS in the k3s container is 127.0.0.11), tries
@@ -227,6 +300,35 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
     public Workload startWorkload(WorkloadSpec spec, Duration timeout) {
         return workloads.start(spec, timeout);
     }
+
+    /** Record a phase that began at {@code since} (nanoTime) and ends now; return now. */
+    private long phase(String name, long since) {
+        long now = System.nanoTime();
+        phases.put(name, Duration.ofNanos(now - since));
+        return now;
+    }
+
+    /**
+     * Return the backend's start-up phases ({@link #NODE_PHASE}, {@link #VAULT_PHASE}, {@link #DNS_PHASE}) and, when
+     * the node's log says so, how long it spent importing the side-loaded images (part of the node phase).
+     */
+    @Override
+    public Map<String, Duration> startupPhases() {
+        Map<String, Duration> all = new LinkedHashMap<>();
+        Optional<Duration> imports = cluster == null ? Optional.empty() : cluster.imageImportTime();
+        synchronized (phases) {
+            phases.forEach((name, time) -> {
+                all.put(name, time);
+                if (name.equals(NODE_PHASE)) {
+                    imports.ifPresent(d -> all.put(IMPORT_PHASE, d));
+                }
+            });
+        }
+        return Collections.unmodifiableMap(all);
+    }
+
+    /** The part of {@link #NODE_PHASE} the node spent importing side-loaded images, as its log reports it. */
+    public static final String IMPORT_PHASE = "of which: side-loaded images imported by the node";
 
     /** Mask what must never reach a log: lines naming a root token or unseal key, and the dev root token. */
     static String mask(String log, String devRootToken) {
@@ -317,13 +419,16 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
     }
 
     /**
-     * Answer {@link VaultVantage} from the Vault container (its own client, on the shared network); Vault in the
-     * cluster has none here, and the trust flow probes from the test JVM, saying so.
+     * Answer {@link VaultVantage} from where Vault runs: the Vault container (on the shared network) or the Vault pod
+     * (through the API server's exec).
      */
     @Override
     public <T> Optional<T> capability(Class<T> type) {
         if (type == VaultVantage.class) {
-            return containerVault == null ? Optional.empty() : Optional.of(type.cast(containerVault));
+            if (containerVault != null) {
+                return Optional.of(type.cast(containerVault));
+            }
+            return vault == null ? Optional.empty() : Optional.of(type.cast(vault.vantage()));
         }
         return RunningBackend.super.capability(type);
     }
@@ -334,6 +439,11 @@ public final class K3sBackend implements RunningBackend, Cluster, VaultServer, W
      */
     @Override
     public void close() {
+        if (keepOnFailure && !failedTests.isEmpty() && cluster != null) {
+            Progress.say("vaultk8s.keep-on-failure: " + failedTests.size() + " test(s) failed on " + this + ". "
+                    + keepEvidence("Tests failed on this k3s environment:\n" + String.join("\n", failedTests)));
+            failedTests.clear();
+        }
         AutoCloseable inCluster = () -> {
             if (workloads != null) {
                 workloads.closeAll();

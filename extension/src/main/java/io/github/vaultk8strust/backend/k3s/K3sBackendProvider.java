@@ -115,6 +115,6 @@ public final class K3sBackendProvider implements BackendProvider {
     @Override
     public PreparedBackend prepare(BackendRequest request) {
         return K3sBackend.prepare(K3sOptions.from(request.config()), K3sPlacement.from(request.config()),
-                request.vaultMode());
+                request.vaultMode(), request.keepOnFailure());
     }
 }

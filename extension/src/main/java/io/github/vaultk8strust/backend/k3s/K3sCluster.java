@@ -79,12 +79,17 @@ public final class K3sCluster implements AutoCloseable {
         try {
             container.start();
         } catch (RuntimeException e) {
+            // The node's own log says why it did not come up; it is gone once the container is removed.
+            K3sDiagnostics.Kept kept = K3sDiagnostics.keep("The k3s container did not start: "
+                    + DockerProbe.daemonMessage(e), container, null, null, null);
             try {
                 container.stop();
             } catch (RuntimeException stopFailure) {
                 e.addSuppressed(stopFailure);
             }
-            throw new VaultK8sTrustException(startFailure(spec, e), e);
+            String tail = kept.nodeLogTail(20);
+            throw new VaultK8sTrustException(startFailure(spec, e) + "\n" + kept.sentence()
+                    + (tail.isEmpty() ? "" : "\nLast lines of the node's log:\n" + tail), e);
         }
         Progress.say("k3s " + spec.image() + " started in " + (System.nanoTime() - started) / 1_000_000 + " ms ("
                 + String.join(" ", spec.securityFlags()) + ")");
@@ -109,8 +114,11 @@ public final class K3sCluster implements AutoCloseable {
             text.append(" The Docker engine refused the privileged container this backend runs by default (some"
                     + " VMs and rootless or restricted engines cannot grant every capability). Set "
                     + ConfigKeys.K3S_PRIVILEGED_KEY + "=false (-D" + ConfigKeys.K3S_PRIVILEGED_KEY + "=false or "
-                    + ConfigKeys.environmentVariable(ConfigKeys.K3S_PRIVILEGED_KEY) + "=false) to run k3s with "
-                    + "--cap-add=ALL --cap-drop=SYS_RESOURCE --security-opt seccomp=unconfined instead.");
+                    + ConfigKeys.environmentVariable(ConfigKeys.K3S_PRIVILEGED_KEY) + "=false) to run the node with "
+                    + "--cap-add=ALL --cap-drop=SYS_RESOURCE, no seccomp or AppArmor profile, /dev/kmsg, and a prologue "
+                    + "that makes its cgroups and /proc/sys writable, instead (proven on the node stand-in; runc then "
+                    + "cannot lower pods' oom_score_adj without SYS_RESOURCE, which the stand-in's containerd "
+                    + "tolerates and k3s's may not: see docs/k3s.md).");
         } else if (!spec.privileged()) {
             text.append(" It ran unprivileged (" + ConfigKeys.K3S_PRIVILEGED_KEY + "=false); if the engine can "
                     + "run privileged containers, try the default (true).");
@@ -255,6 +263,24 @@ public final class K3sCluster implements AutoCloseable {
     private static String indent(String text) {
         return text.lines().map(l -> "    " + l).collect(Collectors.joining("\n"));
     }
+
+    /**
+     * Return the time the node reported for importing side-loaded images: the sum of its "imported images from ... in
+     * N s" lines (k3s: "Imported images from ... in 1.2s"; the node stand-in alike); empty when it reported none.
+     */
+    public Optional<java.time.Duration> imageImportTime() {
+        java.util.regex.Matcher m = IMPORT_LINE.matcher(container.getLogs());
+        double seconds = 0;
+        boolean found = false;
+        while (m.find()) {
+            seconds += Double.parseDouble(m.group(1)) / (m.group(2).equals("ms") ? 1000 : 1);
+            found = true;
+        }
+        return found ? Optional.of(java.time.Duration.ofMillis(Math.round(seconds * 1000))) : Optional.empty();
+    }
+
+    private static final java.util.regex.Pattern IMPORT_LINE = java.util.regex.Pattern.compile(
+            "[Ii]mported images from \\S+ in ([0-9]+(?:\\.[0-9]+)?)(ms|s)\\b");
 
     /** Return the container. */
     public K3sContainer container() {

@@ -46,6 +46,17 @@ public final class K3sImages {
         }
     }
 
+    /**
+     * Return an image's entrypoint as the host Docker has it (after {@link #pull}); {@link
+     * K3sContainerSpec#K3S_ENTRYPOINT} when the image declares none.
+     */
+    public static java.util.List<String> entrypoint(String resolvedImage) {
+        String[] entrypoint = DockerClientFactory.instance().client().inspectImageCmd(resolvedImage).exec().getConfig()
+                .getEntrypoint();
+        return entrypoint == null || entrypoint.length == 0 ? K3sContainerSpec.K3S_ENTRYPOINT
+                : java.util.List.of(entrypoint);
+    }
+
     /** Describe a failed pull: the image, the registry it comes from, and what to try. */
     static String pullFailure(String image, Throwable cause) {
         return "Cannot pull image " + image + " from " + registry(image) + " through the host Docker engine: "

@@ -1,20 +1,13 @@
 package io.github.vaultk8strust.backend.k3s;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.github.vaultk8strust.ExecResult;
 import io.github.vaultk8strust.ServiceAccountJwt;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.Workload;
 import io.github.vaultk8strust.WorkloadSpec;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A running workload pod: commands go through the API server's exec subresource, as {@code kubectl exec} does. */
@@ -63,25 +56,7 @@ final class PodWorkload implements Workload {
         if (closed.get()) {
             throw new IllegalStateException("Workload " + podName + " is closed (its pod was deleted)");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String shown = String.join(" ", command);
-        try (ExecWatch watch = kube.pods().inNamespace(spec.namespace()).withName(podName).inContainer(spec.name())
-                .writingOutput(out).writingError(err).exec(command)) {
-            Integer code = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new ExecResult(List.of(command), code == null ? -1 : code, out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } catch (TimeoutException e) {
-            throw new VaultK8sTrustException("`" + shown + "` in pod " + spec.namespace() + "/" + podName
-                    + " did not end within " + timeout.toSeconds() + " s; pass a longer timeout to exec(timeout, ...) "
-                    + "or check that the command does not wait for input.", e);
-        } catch (ExecutionException | KubernetesClientException e) {
-            throw new VaultK8sTrustException("Cannot run `" + shown + "` in pod " + spec.namespace() + "/" + podName
-                    + ": " + (e.getCause() != null ? e.getCause() : e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VaultK8sTrustException("Interrupted while running `" + shown + "` in pod " + podName, e);
-        }
+        return PodExec.run(kube, spec.namespace(), podName, spec.name(), timeout, List.of(command));
     }
 
     @Override

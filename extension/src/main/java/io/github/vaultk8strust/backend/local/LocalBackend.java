@@ -127,8 +127,9 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     }
 
     @Override
-    public void failed(Throwable cause) {
+    public Optional<String> failed(Throwable cause) {
         broken.compareAndSet(null, "start-up failed: " + cause.getMessage());
+        return Optional.empty();
     }
 
     private void closeAfterFailure(Throwable failure, boolean keepIfAsked) {

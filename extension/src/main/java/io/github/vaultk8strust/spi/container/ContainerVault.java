@@ -5,28 +5,23 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultMode;
 import io.github.vaultk8strust.spi.VaultServer;
+import io.github.vaultk8strust.spi.ExecVantage;
 import io.github.vaultk8strust.spi.VaultVantage;
+import io.github.vaultk8strust.support.Causes;
 import io.github.vaultk8strust.support.SecretMask;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.vault.VaultContainer;
 
@@ -44,9 +39,6 @@ public final class ContainerVault implements VaultServer, VaultVantage, AutoClos
     /** The port Vault listens on in the container. */
     public static final int PORT = 8200;
     private static final DockerImageName OFFICIAL = DockerImageName.parse("hashicorp/vault");
-    private static final String PROBE_CA = "/tmp/vault-k8s-trust-issuer-ca.pem";
-    private static final Pattern VAULT_CODE = Pattern.compile("Code: (\\d{3})");
-    private static final Pattern HTTP_STATUS = Pattern.compile("HTTP/1\\.[01] (\\d{3})");
 
     private final VaultContainer<?> container;
     private final DockerImageName image;
@@ -224,114 +216,19 @@ public final class ContainerVault implements VaultServer, VaultVantage, AutoClos
 
     /** Join the messages of an exception and its causes (at most five), for one line of a report. */
     public static String messages(Throwable e) {
-        Set<String> parts = new LinkedHashSet<>();
-        for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
-            parts.add(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip());
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return String.join("; caused by: ", parts);
+        return Causes.oneLine(e);
     }
 
-    /**
-     * Look at the URL from inside the container: Vault's own client ({@code vault status} against the URL's host,
-     * verifying TLS with the CA, as Vault's Go TLS stack does) for DNS, connection and certificate; then busybox
-     * {@code wget} for the HTTP status of the URL itself, when the image has a working one.
-     */
+    /** Look at the URL from inside the container, the way Vault would fetch it ({@link ExecVantage}). */
     @Override
     public Reach reach(URI url, String caPem, Duration timeout) {
         if (!container.isRunning()) {
-            return Reach.failed(Stage.UNKNOWN, "the Vault container is not running");
+            return Reach.failed(VaultVantage.Stage.UNKNOWN, "the Vault container is not running");
         }
-        long seconds = Math.max(1, timeout.toSeconds());
-        String host = url.getHost();
-        String output;
-        try {
-            container.copyFileToContainer(Transferable.of(caPem.getBytes(StandardCharsets.US_ASCII)), PROBE_CA);
-            // HOME without a token file and no VAULT_TOKEN: the probe sends no credentials to the API server.
-            ExecResult status = container.execInContainer("env", "HOME=/nonexistent", "VAULT_TOKEN=",
-                    "VAULT_CLIENT_TIMEOUT=" + seconds + "s", "VAULT_MAX_RETRIES=0", "vault", "status",
-                    "-address=" + url.getScheme() + "://" + url.getRawAuthority(), "-ca-cert=" + PROBE_CA);
-            output = (status.getStdout() + "\n" + status.getStderr()).strip();
-            if (status.getExitCode() == 127) {
-                return Reach.failed(Stage.UNKNOWN, "the image has no vault binary to probe with: " + output);
-            }
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return Reach.failed(Stage.UNKNOWN, "cannot run a probe in the container: " + messages(e));
-        }
-        String lower = output.toLowerCase(Locale.ROOT);
-        if (lower.contains("no such host") || lower.contains("server misbehaving") || lower.contains("lookup " + host)) {
-            return Reach.failed(Stage.DNS, firstErrorLine(output));
-        }
-        if (lower.contains("x509:") || lower.contains("tls:") || lower.contains("certificate")) {
-            return Reach.failed(Stage.TLS, firstErrorLine(output));
-        }
-        if (lower.contains("connection refused") || lower.contains("no route to host")
-                || lower.contains("network is unreachable") || lower.contains("i/o timeout")) {
-            return Reach.failed(Stage.CONNECT, firstErrorLine(output));
-        }
-        if (lower.contains("context deadline exceeded") || lower.contains("timeout")) {
-            // No DNS server answers in many containers: a name missing from /etc/hosts then shows up as a timeout.
-            boolean inHosts = hostsFileNames(host);
-            return Reach.failed(inHosts ? Stage.CONNECT : Stage.DNS, (inHosts ? "no answer within " + seconds + " s"
-                    : host + " is not in the container's /etc/hosts and no DNS server answered within " + seconds
-                            + " s") + " (" + firstErrorLine(output) + ")");
-        }
-        // Vault's client got an HTTP answer: name, connection and certificate are fine from here.
-        Matcher code = VAULT_CODE.matcher(output);
-        int vaultCode = code.find() ? Integer.parseInt(code.group(1)) : -1;
-        Optional<Reach> exact = wgetStatus(url, seconds);
-        if (exact.isPresent()) {
-            return exact.get();
-        }
-        if (vaultCode == 401) {
-            return Reach.http(401, "the API server refuses anonymous requests (HTTP 401 to Vault's client)");
-        }
-        return Reach.http(0, "name, connection and certificate verified from the container; the API server answered "
-                + "HTTP " + vaultCode + " for another path, and the image has no working wget to read the status of "
-                + url.getPath() + " itself");
-    }
-
-    private Optional<Reach> wgetStatus(URI url, long seconds) {
-        try {
-            // Name and certificate were verified above; wget only reads the status (busybox checks no certificate).
-            ExecResult wget = container.execInContainer("wget", "-q", "-S", "-O", "-", "-T", String.valueOf(seconds),
-                    "--no-check-certificate", url.toString());
-            Matcher status = HTTP_STATUS.matcher(wget.getStderr());
-            if (status.find()) {
-                String body = wget.getStdout().lines().findFirst().orElse("");
-                return Optional.of(Reach.http(Integer.parseInt(status.group(1)), body));
-            }
-            return Optional.empty();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return Optional.empty();
-        }
-    }
-
-    private boolean hostsFileNames(String host) {
-        try {
-            ExecResult hosts = container.execInContainer("cat", "/etc/hosts");
-            return hosts.getStdout().lines().map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty())
-                    .anyMatch(l -> List.of(l.split("\\s+")).subList(1, l.split("\\s+").length).contains(host));
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return false;
-        }
-    }
-
-    private static String firstErrorLine(String output) {
-        // Vault's CLI wraps the Go error in its own words about the path it asked for; keep the Go error.
-        return output.lines().filter(l -> !l.isBlank()).findFirst().orElse(output).strip()
-                .replaceFirst("^Error checking seal status: (Get \"[^\"]*\": )?", "");
+        return new ExecVantage(where(), command -> {
+            ExecResult r = container.execInContainer(command.toArray(String[]::new));
+            return new io.github.vaultk8strust.ExecResult(command, r.getExitCode(), r.getStdout(), r.getStderr());
+        }).reach(url, caPem, timeout);
     }
 
     private void stopQuietly() {

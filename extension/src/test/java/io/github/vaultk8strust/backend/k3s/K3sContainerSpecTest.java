@@ -25,7 +25,12 @@ class K3sContainerSpecTest {
 
         Unstarted() {
             super(DockerImageName.parse("rancher/k3s:v1.34.1-k3s1"));
-            addExposedPorts(6443, 8443); // what K3sContainer's constructor exposes
+            // What K3sContainer's constructor does besides privileged mode: ports, the host's cgroup namespace and
+            // its /sys/fs/cgroup.
+            addExposedPorts(6443, 8443);
+            withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCgroupnsMode("host"));
+            addFileSystemBind("/sys/fs/cgroup", "/sys/fs/cgroup", org.testcontainers.containers.BindMode.READ_WRITE);
+            addFileSystemBind("/tmp", "/tmp-of-host", org.testcontainers.containers.BindMode.READ_ONLY);
         }
 
         WaitStrategy waitStrategy() {
@@ -41,9 +46,11 @@ class K3sContainerSpecTest {
         K3sContainerSpec spec = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(90));
 
         assertThat(spec.command("localhost")).containsExactly("server", "--disable=traefik,metrics-server,servicelb",
-                "--tls-san=localhost", "--kube-apiserver-arg=anonymous-auth=true");
+                "--tls-san=localhost", "--kube-apiserver-arg=anonymous-auth=true",
+                "--kube-apiserver-arg=service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                "--kube-apiserver-arg=service-account-jwks-uri=https://kubernetes.default.svc.cluster.local/openid/v1/jwks");
         Unstarted container = spec.applyTo(new Unstarted(), "docker.example.com");
-        assertThat(container.getCommandParts()).containsExactly("server", "--disable=traefik,metrics-server,servicelb",
+        assertThat(container.getCommandParts()).startsWith("server", "--disable=traefik,metrics-server,servicelb",
                 "--tls-san=docker.example.com", "--kube-apiserver-arg=anonymous-auth=true");
     }
 
@@ -75,7 +82,12 @@ class K3sContainerSpecTest {
         assertThat(spec.networkAlias()).isEmpty();
         assertThat(spec.issuer()).isEqualTo(K3sContainerSpec.ISSUER).isEqualTo(K3sContainerSpec.issuer(""))
                 .isEqualTo("https://kubernetes.default.svc.cluster.local");
-        assertThat(spec.command("localhost")).noneMatch(a -> a.contains("service-account-issuer"));
+        // k3s's kube-apiserver sits behind its supervisor: the JWKS URI is pinned to the issuer's, which Vault's pod
+        // reaches through the kubernetes Service, instead of one derived from the API server's own address.
+        assertThat(spec.jwksUri()).isEqualTo("https://kubernetes.default.svc.cluster.local/openid/v1/jwks");
+        assertThat(spec.command("localhost")).contains(
+                "--kube-apiserver-arg=service-account-issuer=https://kubernetes.default.svc.cluster.local",
+                "--kube-apiserver-arg=service-account-jwks-uri=https://kubernetes.default.svc.cluster.local/openid/v1/jwks");
     }
 
     @Test
@@ -145,25 +157,74 @@ class K3sContainerSpecTest {
         assertThat(K3sImages.registry("quay.io/openbao/openbao:2.4")).isEqualTo("registry quay.io");
     }
 
-    @Test
-    void privilegedByDefaultElseEveryCapabilityButSysResourceAndNoSeccomp() {
-        K3sContainerSpec privileged = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(9));
-        assertThat(privileged.privileged()).isTrue();
-        assertThat(privileged.securityFlags()).containsExactly("--privileged");
+    /** What the container-create modifiers set: the host config, and the entrypoint when one is set. */
+    record Created(com.github.dockerjava.api.model.HostConfig hostConfig, List<String> entrypoint) {
+    }
 
-        Unstarted container = new Unstarted().withPrivilegedMode(true);
-        new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(9), false)
-                .applyTo(container, "localhost");
-        assertThat(container.isPrivilegedMode()).isFalse();
+    private Created create(Unstarted container) {
         var hostConfig = new com.github.dockerjava.api.model.HostConfig();
+        List<List<String>> entrypoint = new java.util.ArrayList<>();
         var cmd = (com.github.dockerjava.api.command.CreateContainerCmd) java.lang.reflect.Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {com.github.dockerjava.api.command.CreateContainerCmd.class},
-                (proxy, method, args) -> method.getName().equals("getHostConfig") ? hostConfig : null);
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getHostConfig")) {
+                        return hostConfig;
+                    }
+                    if (method.getName().equals("withEntrypoint") && args[0] instanceof List<?> list) {
+                        entrypoint.add(list.stream().map(String::valueOf).toList());
+                    }
+                    return proxy;
+                });
         container.getCreateContainerCmdModifiers().forEach(m -> m.modify(cmd));
-        assertThat(cmd.getHostConfig().getCapAdd()).containsExactly(com.github.dockerjava.api.model.Capability.ALL);
-        assertThat(cmd.getHostConfig().getCapDrop())
+        return new Created(hostConfig, entrypoint.isEmpty() ? null : entrypoint.get(entrypoint.size() - 1));
+    }
+
+    @Test
+    void everyNodeGetsAPrivateCgroupNamespaceInsteadOfTheHostsCgroups() {
+        for (boolean privileged : List.of(true, false)) {
+            Unstarted container = new Unstarted().withPrivilegedMode(true);
+            new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(9), privileged)
+                    .applyTo(container, "localhost");
+
+            // K3sContainer's own modifier (host) runs first; ours overrides it.
+            assertThat(create(container).hostConfig().getCgroupnsMode()).as("privileged=%s", privileged)
+                    .isEqualTo("private");
+            assertThat(container.getBinds()).extracting(b -> b.getVolume().getPath())
+                    .as("privileged=%s", privileged).containsExactly("/tmp-of-host");
+        }
+    }
+
+    @Test
+    void privilegedByDefaultElseEveryCapabilityButSysResourceAndThePrologueBeforeTheImagesEntrypoint() {
+        K3sContainerSpec privileged = new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(9));
+        assertThat(privileged.privileged()).isTrue();
+        assertThat(privileged.securityFlags()).containsExactly("--privileged", "--cgroupns=private");
+        Unstarted privilegedContainer = new Unstarted().withPrivilegedMode(true);
+        privileged.applyTo(privilegedContainer, "localhost");
+        assertThat(create(privilegedContainer).entrypoint()).as("the image's own entrypoint").isNull();
+
+        Unstarted container = new Unstarted().withPrivilegedMode(true);
+        K3sContainerSpec spec = new K3sContainerSpec("vault-k8s-trust/k8s-node-standin:v1.34.10", List.of(),
+                Duration.ofSeconds(9), false).withEntrypoint(List.of("/usr/local/bin/node-standin"));
+        spec.applyTo(container, "localhost");
+        assertThat(container.isPrivilegedMode()).isFalse();
+        Created created = create(container);
+        assertThat(created.hostConfig().getCapAdd()).containsExactly(com.github.dockerjava.api.model.Capability.ALL);
+        assertThat(created.hostConfig().getCapDrop())
                 .containsExactly(com.github.dockerjava.api.model.Capability.SYS_RESOURCE);
-        assertThat(cmd.getHostConfig().getSecurityOpts()).containsExactly("seccomp=unconfined");
+        assertThat(created.hostConfig().getSecurityOpts()).containsExactly("seccomp=unconfined",
+                "apparmor=unconfined");
+        assertThat(created.hostConfig().getDevices()).extracting(d -> d.getPathOnHost() + ":" + d.getPathInContainer()
+                + ":" + d.getcGroupPermissions()).containsExactly("/dev/kmsg:/dev/kmsg:r");
+        // sh -c PROLOGUE $0 entrypoint..., then Docker appends the command (server --disable=...).
+        assertThat(created.entrypoint()).containsExactly("/bin/sh", "-c", K3sContainerSpec.NODE_PROLOGUE,
+                "vault-k8s-trust-node-prologue", "/usr/local/bin/node-standin");
+        assertThat(container.getCommandParts()).startsWith("server");
+        assertThat(K3sContainerSpec.NODE_PROLOGUE).contains("mount -o remount,bind,rw").contains("/proc/sys")
+                .contains("cgroup").endsWith("exec \"$@\"");
+        // rancher/k3s's entrypoint when the backend could not read one.
+        assertThat(new K3sContainerSpec("rancher/k3s:v1.34.1-k3s1", List.of(), Duration.ofSeconds(9), false)
+                .nonPrivilegedEntrypoint()).endsWith("/bin/k3s");
     }
 
     @Test
@@ -176,7 +237,7 @@ class K3sContainerSpecTest {
         assertThat(message).contains("unable to apply caps: operation not permitted")
                 .contains("refused the privileged container")
                 .contains("vaultk8s.k3s.privileged=false").contains("VAULTK8S_K3S_PRIVILEGED=false")
-                .contains("--cap-add=ALL --cap-drop=SYS_RESOURCE --security-opt seccomp=unconfined");
+                .contains("--cap-add=ALL --cap-drop=SYS_RESOURCE");
     }
 
     @Test
