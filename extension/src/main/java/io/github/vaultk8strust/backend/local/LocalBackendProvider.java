@@ -127,6 +127,8 @@ public final class LocalBackendProvider implements BackendProvider {
         }
         BinarySources sources = BinarySources.fromEnvironment(withOpenBao(request.config(), options),
                 versions(request.config()), options.cacheDir(), options.download(), options.build());
+        // The one slow key starts now, beside the binaries' lookup (and the servers' launch, if it takes longer).
+        java.util.concurrent.CompletableFuture<java.security.KeyPair> serviceAccountKeys = Pki.serviceAccountKeys();
         long started = System.nanoTime();
         Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(servers(placement), sources, Progress::say);
         java.time.Duration binariesTime = java.time.Duration.ofNanos(System.nanoTime() - started);
@@ -135,7 +137,7 @@ public final class LocalBackendProvider implements BackendProvider {
             ContainerDocker.ensureImage(ContainerVault.imageName(placement.image()));
         }
         return deadline -> LocalBackend.start(binaries, request.vaultMode(), placement, request.keepOnFailure(),
-                binariesTime, deadline);
+                binariesTime, serviceAccountKeys, deadline);
     }
 
     static final String OPENBAO_MISSING = "OpenBao (vaultk8s.vault.flavor = openbao) needs a bao binary, and none "

@@ -3,8 +3,8 @@ package io.github.vaultk8strust.backend.local;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.github.vaultk8strust.VaultK8sTrustException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -16,13 +16,18 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.apiguardian.api.API;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -33,11 +38,8 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -73,6 +75,34 @@ public final class Pki {
      * covers 127.0.0.1, localhost and {@code servingDnsNames} (IPv4 literals among them become IP SANs).
      */
     public static Material generate(Path dir, List<String> servingDnsNames) {
+        return generate(dir, servingDnsNames, serviceAccountKeys());
+    }
+
+    /**
+     * Start generating the service-account signing key (RSA 2048) on a thread of its own and return it as it will
+     * be. It is the one slow key: in a fresh JVM, where the big-number arithmetic is not compiled yet, it took longer
+     * than all the rest of the key material together, and the rest does not need it, so the two run side by side.
+     * The key is made for one environment and never reused.
+     */
+    public static CompletableFuture<KeyPair> serviceAccountKeys() {
+        CompletableFuture<KeyPair> keys = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                // RS256 is what every OIDC client, Vault's included, accepts without extra configuration.
+                KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+                rsa.initialize(2048, RANDOM);
+                keys.complete(rsa.generateKeyPair());
+            } catch (GeneralSecurityException | RuntimeException | Error e) {
+                keys.completeExceptionally(e);
+            }
+        }, "vault-k8s-trust-service-account-key");
+        thread.setDaemon(true);
+        thread.start();
+        return keys;
+    }
+
+    /** As {@link #generate(Path, List)}, with the service-account key from {@link #serviceAccountKeys()}. */
+    public static Material generate(Path dir, List<String> servingDnsNames, CompletableFuture<KeyPair> saKeyPair) {
         try {
             KeyPair caKeys = ec();
             X500Name caName = new X500Name("CN=vault-k8s-trust-ca");
@@ -126,10 +156,7 @@ public final class Pki {
                                 new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
                     });
 
-            // RS256 is what every OIDC client, Vault's included, accepts without extra configuration.
-            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-            rsa.initialize(2048, RANDOM);
-            KeyPair saKeys = rsa.generateKeyPair();
+            KeyPair saKeys = awaitKeys(saKeyPair);
 
             String caPem = pem(ca);
             Path caCert = write(dir.resolve("ca.crt"), caPem);
@@ -145,6 +172,20 @@ public final class Pki {
                     saKey, saPub, etcdCert, etcdKey, etcdClientCert, etcdClientKey);
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new VaultK8sTrustException("Cannot generate the local cluster's certificates: " + e, e);
+        }
+    }
+
+    private static KeyPair awaitKeys(CompletableFuture<KeyPair> keys) throws GeneralSecurityException {
+        try {
+            return keys.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VaultK8sTrustException("Interrupted while generating the service-account key", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GeneralSecurityException security) {
+                throw security;
+            }
+            throw new VaultK8sTrustException("Cannot generate the service-account key: " + e.getCause(), e.getCause());
         }
     }
 
@@ -170,8 +211,11 @@ public final class Pki {
         builder.addExtension(Extension.authorityKeyIdentifier, false,
                 utils.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
         extensions.add(builder);
-        return new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+        // The JDK's own certificate factory reads the signed encoding: fewer classes to load in a fresh JVM.
+        byte[] encoded = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate()))
+                .getEncoded();
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(encoded));
     }
 
     private static KeyPair ec() throws GeneralSecurityException {
@@ -180,20 +224,23 @@ public final class Pki {
         return generator.generateKeyPair();
     }
 
-    private static String pem(Object object) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
-        }
-        return out.toString();
+    private static String pem(X509Certificate certificate) throws GeneralSecurityException {
+        return pem("CERTIFICATE", certificate.getEncoded());
     }
 
-    private static String pkcs8(PrivateKey key) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(new JcaPKCS8Generator(key, null));
-        }
-        return out.toString();
+    private static String pem(PublicKey key) {
+        return pem("PUBLIC KEY", key.getEncoded()); // X.509 SubjectPublicKeyInfo
+    }
+
+    private static String pkcs8(PrivateKey key) {
+        return pem("PRIVATE KEY", key.getEncoded()); // PKCS#8, unencrypted
+    }
+
+    /** PEM as OpenSSL writes it: the DER in Base64, 64 characters a line, between BEGIN and END lines. */
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     private static Path write(Path file, String content) {
