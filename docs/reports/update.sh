@@ -32,9 +32,7 @@ copy() { # source (relative to the checkout), target name, title
   echo "update.sh: $2 <- $1"
 }
 
-copy src-it/target/benchmark-fresh-jvm.md benchmark-fresh-jvm.md "Start-up from a fresh JVM (FreshJvmBenchmark)"
-copy src-it/target/benchmark.md benchmark.md "Start-up and login in one JVM (TrustBenchmark)"
-copy src-it/target/benchmark-kubernetes.md benchmark-kubernetes.md "jwt and kubernetes: start-up and login (KubernetesLoginBenchmark)"
+copy benchmarks/target/benchmark.md benchmark.md "Start-up, memory and login, one run (EnvironmentBenchmark)"
 copy src-it/target/compatibility.md compatibility.md "Compatibility (CompatibilityMatrixTest)"
 copy src-it/target/auth-method-differences.md auth-method-differences.md "Where jwt and kubernetes differ (KubernetesAuthMethodTest)"
 copy src-it/target/soak.md soak.md "Port soak (PortSoak)"
