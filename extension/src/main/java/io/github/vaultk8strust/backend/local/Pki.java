@@ -3,10 +3,8 @@ package io.github.vaultk8strust.backend.local;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.github.vaultk8strust.VaultK8sTrustException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,30 +16,15 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apiguardian.api.API;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The local cluster's key material, generated fresh for every environment: a CA, the API server's serving
@@ -105,56 +88,33 @@ public final class Pki {
     public static Material generate(Path dir, List<String> servingDnsNames, CompletableFuture<KeyPair> saKeyPair) {
         try {
             KeyPair caKeys = ec();
-            X500Name caName = new X500Name("CN=vault-k8s-trust-ca");
-            X509Certificate ca = sign(caName, caKeys, caName, caKeys, cert -> {
-                cert.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-                cert.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            });
+            CertificateWriter.Spec caSpec = new CertificateWriter.Spec("vault-k8s-trust-ca", null, true,
+                    CertificateWriter.KEY_CERT_SIGN | CertificateWriter.CRL_SIGN, List.of(), List.of());
+            X509Certificate ca = sign(caSpec, caKeys, caSpec, caKeys);
 
+            // An IP literal among the names (the Docker bridge gateway, for Vault in a container) is an iPAddress SAN.
+            List<String> servingNames = new ArrayList<>(List.of("127.0.0.1", "localhost"));
+            servingNames.addAll(servingDnsNames);
             KeyPair servingKeys = ec();
-            X509Certificate serving = sign(new X500Name("CN=kube-apiserver"), servingKeys, caName, caKeys, cert -> {
-                GeneralName[] names = new GeneralName[servingDnsNames.size() + 2];
-                names[0] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
-                names[1] = new GeneralName(GeneralName.dNSName, "localhost");
-                for (int i = 0; i < servingDnsNames.size(); i++) {
-                    // An IP literal (the Docker bridge gateway, for Vault in a container) is an iPAddress SAN.
-                    String name = servingDnsNames.get(i);
-                    names[i + 2] = new GeneralName(name.matches("[0-9.]+") ? GeneralName.iPAddress
-                            : GeneralName.dNSName, name);
-                }
-                cert.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-                cert.addExtension(Extension.keyUsage, true,
-                        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-                cert.addExtension(Extension.extendedKeyUsage, false,
-                        new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            });
+            X509Certificate serving = sign(new CertificateWriter.Spec("kube-apiserver", null, false,
+                    CertificateWriter.DIGITAL_SIGNATURE | CertificateWriter.KEY_ENCIPHERMENT,
+                    List.of(CertificateWriter.SERVER_AUTH), servingNames), servingKeys, caSpec, caKeys);
 
             KeyPair adminKeys = ec();
-            X509Certificate admin = sign(new X500Name("O=system:masters,CN=vault-k8s-trust-admin"), adminKeys, caName,
-                    caKeys, cert -> {
-                        cert.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-                        cert.addExtension(Extension.extendedKeyUsage, false,
-                                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-                    });
+            X509Certificate admin = sign(new CertificateWriter.Spec("vault-k8s-trust-admin", "system:masters", false,
+                    CertificateWriter.DIGITAL_SIGNATURE, List.of(CertificateWriter.CLIENT_AUTH), List.of()),
+                    adminKeys, caSpec, caKeys);
 
+            // Client auth too: the same certificate serves etcd's (TLS-only) peer listener.
             KeyPair etcdKeys = ec();
-            X509Certificate etcd = sign(new X500Name("CN=etcd"), etcdKeys, caName, caKeys, cert -> {
-                cert.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                        new GeneralName(GeneralName.dNSName, "localhost")}));
-                cert.addExtension(Extension.keyUsage, true,
-                        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-                // Client auth too: the same certificate serves etcd's (TLS-only) peer listener.
-                cert.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-            });
+            X509Certificate etcd = sign(new CertificateWriter.Spec("etcd", null, false,
+                    CertificateWriter.DIGITAL_SIGNATURE | CertificateWriter.KEY_ENCIPHERMENT,
+                    List.of(CertificateWriter.SERVER_AUTH, CertificateWriter.CLIENT_AUTH),
+                    List.of("127.0.0.1", "localhost")), etcdKeys, caSpec, caKeys);
             KeyPair etcdClientKeys = ec();
-            X509Certificate etcdClient = sign(new X500Name("CN=kube-apiserver-etcd-client"), etcdClientKeys, caName,
-                    caKeys, cert -> {
-                        cert.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-                        cert.addExtension(Extension.extendedKeyUsage, false,
-                                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-                    });
+            X509Certificate etcdClient = sign(new CertificateWriter.Spec("kube-apiserver-etcd-client", null, false,
+                    CertificateWriter.DIGITAL_SIGNATURE, List.of(CertificateWriter.CLIENT_AUTH), List.of()),
+                    etcdClientKeys, caSpec, caKeys);
 
             KeyPair saKeys = awaitKeys(saKeyPair);
 
@@ -170,7 +130,10 @@ public final class Pki {
             Path etcdClientKey = write(dir.resolve("etcd-client.key"), pkcs8(etcdClientKeys.getPrivate()));
             return new Material(caPem, caCert, servingCert, servingKey, pem(admin), pkcs8(adminKeys.getPrivate()),
                     saKey, saPub, etcdCert, etcdKey, etcdClientCert, etcdClientKey);
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
+            if (e instanceof VaultK8sTrustException || e instanceof UncheckedIOException) {
+                throw (RuntimeException) e;
+            }
             throw new VaultK8sTrustException("Cannot generate the local cluster's certificates: " + e, e);
         }
     }
@@ -194,28 +157,9 @@ public final class Pki {
         return InetAddress.getLoopbackAddress();
     }
 
-    private interface Extensions {
-        void add(X509v3CertificateBuilder builder) throws IOException;
-    }
-
-    private static X509Certificate sign(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
-                                        Extensions extensions)
-            throws IOException, OperatorCreationException, GeneralSecurityException {
-        Instant now = Instant.now();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).abs(),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(VALIDITY)), subject,
-                subjectKeys.getPublic());
-        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-        builder.addExtension(Extension.subjectKeyIdentifier, false,
-                utils.createSubjectKeyIdentifier(subjectKeys.getPublic()));
-        builder.addExtension(Extension.authorityKeyIdentifier, false,
-                utils.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
-        extensions.add(builder);
-        // The JDK's own certificate factory reads the signed encoding: fewer classes to load in a fresh JVM.
-        byte[] encoded = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate()))
-                .getEncoded();
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(encoded));
+    private static X509Certificate sign(CertificateWriter.Spec spec, KeyPair subjectKeys, CertificateWriter.Spec issuer,
+                                        KeyPair issuerKeys) throws GeneralSecurityException {
+        return CertificateWriter.sign(spec, subjectKeys.getPublic(), issuer, issuerKeys, VALIDITY, RANDOM);
     }
 
     private static KeyPair ec() throws GeneralSecurityException {
