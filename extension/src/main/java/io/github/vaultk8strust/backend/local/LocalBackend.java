@@ -229,7 +229,6 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         // that its boot does not take a core from the key generation.
         long pkiStarted = System.nanoTime();
         pki = Pki.generate(dir, sans, serviceAccountKeys);
-        phases.put(PKI_PHASE, Duration.ofNanos(System.nanoTime() - pkiStarted));
 
         // etcd serves TLS only and accepts only clients with a certificate from this environment's CA: without
         // that, any local user could write RBAC objects straight into the cluster. The peer listener (required by
@@ -256,6 +255,9 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 "--unsafe-no-fsync=true",
                 "--log-level=warn"), goEnvironment("etcd"));
 
+        // etcd needs no service-account key: it boots while the key is finished.
+        pki.awaitServiceAccountKey();
+        phases.put(PKI_PHASE, Duration.ofNanos(System.nanoTime() - pkiStarted));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         HttpClient etcdClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).sslContext(Tls.mutual(pki.caPem(), pki.etcdClientCert(),

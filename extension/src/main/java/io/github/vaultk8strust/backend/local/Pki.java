@@ -3,6 +3,7 @@ package io.github.vaultk8strust.backend.local;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.support.PemKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -12,18 +13,23 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apiguardian.api.API;
 
 /**
@@ -39,7 +45,25 @@ public final class Pki {
     /** Files and PEMs of one environment's key material. */
     public record Material(String caPem, Path caCert, Path servingCert, Path servingKey, String adminCertPem,
                            String adminKeyPem, Path serviceAccountKey, Path serviceAccountPublicKey,
-                           Path etcdCert, Path etcdKey, Path etcdClientCert, Path etcdClientKey) {
+                           Path etcdCert, Path etcdKey, Path etcdClientCert, Path etcdClientKey,
+                           CompletableFuture<KeyPair> pendingServiceAccountKeys) {
+
+        /**
+         * Wait for the service-account key and write {@link #serviceAccountKey()} and
+         * {@link #serviceAccountPublicKey()} (once): only kube-apiserver needs them, so etcd can start before.
+         */
+        public synchronized void awaitServiceAccountKey() {
+            if (Files.isRegularFile(serviceAccountPublicKey)) {
+                return;
+            }
+            try {
+                KeyPair keys = awaitKeys(pendingServiceAccountKeys);
+                write(serviceAccountKey, pkcs8(keys.getPrivate()));
+                write(serviceAccountPublicKey, pem(keys.getPublic()));
+            } catch (GeneralSecurityException e) {
+                throw new VaultK8sTrustException("Cannot generate the service-account key: " + e, e);
+            }
+        }
 
         @Override
         public String toString() {
@@ -58,24 +82,24 @@ public final class Pki {
      * covers 127.0.0.1, localhost and {@code servingDnsNames} (IPv4 literals among them become IP SANs).
      */
     public static Material generate(Path dir, List<String> servingDnsNames) {
-        return generate(dir, servingDnsNames, serviceAccountKeys());
+        Material material = generate(dir, servingDnsNames, serviceAccountKeys());
+        material.awaitServiceAccountKey();
+        return material;
     }
 
     /**
      * Start generating the service-account signing key (RSA 2048) on a thread of its own and return it as it will
-     * be. It is the one slow key: in a fresh JVM, where the big-number arithmetic is not compiled yet, it took longer
-     * than all the rest of the key material together, and the rest does not need it, so the two run side by side.
+     * be. It is the one slow key: in a fresh JVM, where the big-number arithmetic is not compiled yet, the JDK took
+     * about a second for it, longer than all the rest of the key material together, so it runs beside the rest, and
+     * {@code openssl} makes it when it is on the {@code PATH} (natively, in a tenth of that time); else the JDK does.
      * The key is made for one environment and never reused.
      */
     public static CompletableFuture<KeyPair> serviceAccountKeys() {
         CompletableFuture<KeyPair> keys = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                // RS256 is what every OIDC client, Vault's included, accepts without extra configuration.
-                KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-                rsa.initialize(2048, RANDOM);
-                keys.complete(rsa.generateKeyPair());
-            } catch (GeneralSecurityException | RuntimeException | Error e) {
+                keys.complete(openSslRsaKey().orElseGet(Pki::jdkRsaKey));
+            } catch (RuntimeException | Error e) {
                 keys.completeExceptionally(e);
             }
         }, "vault-k8s-trust-service-account-key");
@@ -84,7 +108,51 @@ public final class Pki {
         return keys;
     }
 
-    /** As {@link #generate(Path, List)}, with the service-account key from {@link #serviceAccountKeys()}. */
+    // RS256 is what every OIDC client, Vault's included, accepts without extra configuration.
+    private static KeyPair jdkRsaKey() {
+        try {
+            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048, RANDOM);
+            return rsa.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new VaultK8sTrustException("Cannot generate the service-account key: " + e, e);
+        }
+    }
+
+    /** An RSA 2048 key from {@code openssl genpkey} (PKCS#8 on its standard output), or empty if that fails. */
+    static Optional<KeyPair> openSslRsaKey() {
+        Process process = null;
+        try {
+            process = new ProcessBuilder("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            process.getOutputStream().close();
+            String pem = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                return Optional.empty();
+            }
+            PrivateKey key = PemKeys.privateKey(pem, "openssl's service-account key");
+            if (!(key instanceof RSAPrivateCrtKey rsa) || rsa.getModulus().bitLength() != 2048) {
+                return Optional.empty();
+            }
+            PublicKey publicKey = KeyFactory.getInstance("RSA")
+                    .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+            return Optional.of(new KeyPair(publicKey, key));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return Optional.empty(); // no openssl, or an answer it cannot read: the JDK makes the key
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * As {@link #generate(Path, List)}, with the service-account key from {@link #serviceAccountKeys()}, which it
+     * does not wait for: {@link Material#awaitServiceAccountKey()} does, before kube-apiserver starts.
+     */
     public static Material generate(Path dir, List<String> servingDnsNames, CompletableFuture<KeyPair> saKeyPair) {
         try {
             KeyPair caKeys = ec();
@@ -116,20 +184,17 @@ public final class Pki {
                     CertificateWriter.DIGITAL_SIGNATURE, List.of(CertificateWriter.CLIENT_AUTH), List.of()),
                     etcdClientKeys, caSpec, caKeys);
 
-            KeyPair saKeys = awaitKeys(saKeyPair);
-
             String caPem = pem(ca);
             Path caCert = write(dir.resolve("ca.crt"), caPem);
             Path servingCert = write(dir.resolve("apiserver.crt"), pem(serving) + caPem);
             Path servingKey = write(dir.resolve("apiserver.key"), pkcs8(servingKeys.getPrivate()));
-            Path saKey = write(dir.resolve("sa.key"), pkcs8(saKeys.getPrivate()));
-            Path saPub = write(dir.resolve("sa.pub"), pem(saKeys.getPublic()));
             Path etcdCert = write(dir.resolve("etcd.crt"), pem(etcd));
             Path etcdKey = write(dir.resolve("etcd.key"), pkcs8(etcdKeys.getPrivate()));
             Path etcdClientCert = write(dir.resolve("etcd-client.crt"), pem(etcdClient));
             Path etcdClientKey = write(dir.resolve("etcd-client.key"), pkcs8(etcdClientKeys.getPrivate()));
             return new Material(caPem, caCert, servingCert, servingKey, pem(admin), pkcs8(adminKeys.getPrivate()),
-                    saKey, saPub, etcdCert, etcdKey, etcdClientCert, etcdClientKey);
+                    dir.resolve("sa.key"), dir.resolve("sa.pub"), etcdCert, etcdKey, etcdClientCert, etcdClientKey,
+                    saKeyPair);
         } catch (GeneralSecurityException | RuntimeException e) {
             if (e instanceof VaultK8sTrustException || e instanceof UncheckedIOException) {
                 throw (RuntimeException) e;
