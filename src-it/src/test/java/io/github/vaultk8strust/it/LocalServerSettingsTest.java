@@ -176,6 +176,8 @@ class LocalServerSettingsTest {
                 assertThat(environmentOf(server.getValue())).as(server.getKey()).doesNotContainKey("GOGC");
             }
         }
+        assertThat(commandLineOf(backend.serverPids().get("etcd"))).contains("--heartbeat-interval=50",
+                "--election-timeout=250");
         List<String> apiServer = commandLineOf(backend.serverPids().get("kube-apiserver"));
         assertThat(apiServer).contains("--enable-priority-and-fairness=false", "--watch-cache=false")
                 .anyMatch(arg -> arg.startsWith("--runtime-config=api/all=false,"));
