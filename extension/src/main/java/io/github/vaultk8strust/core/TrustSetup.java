@@ -414,7 +414,7 @@ public final class TrustSetup {
     }
 
     // 4. "vault write auth/jwt/config oidc_discovery_url=... oidc_discovery_ca_pem=... default_role=k8s-dev"
-    private void configureJwtAuth(VaultApi vault) {
+    void configureJwtAuth(VaultApi vault) {
         Cluster cluster = backend.cluster();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("oidc_discovery_url", cluster.issuer());
