@@ -49,7 +49,7 @@ import org.apiguardian.api.API;
 public final class TrustSetup {
 
     /** How long a refused {@code auth/jwt/config} is retried (within the start-up budget) before it is explained. */
-    static final Duration DISCOVERY_RETRY = Duration.ofSeconds(30);
+    static final Duration DISCOVERY_RETRY = Duration.ofSeconds(15);
     private static final Duration DISCOVERY_RETRY_PAUSE = Duration.ofMillis(500);
 
     /** The seed's binding name. */
