@@ -49,7 +49,7 @@ import org.apiguardian.api.API;
 public final class TrustSetup {
 
     /** How long a refused {@code auth/jwt/config} is retried (within the start-up budget) before it is explained. */
-    static final Duration DISCOVERY_RETRY = Duration.ofSeconds(30);
+    static final Duration DISCOVERY_RETRY = Duration.ofSeconds(15);
     private static final Duration DISCOVERY_RETRY_PAUSE = Duration.ofMillis(500);
 
     /** The seed's binding name. */
@@ -414,7 +414,7 @@ public final class TrustSetup {
     }
 
     // 4. "vault write auth/jwt/config oidc_discovery_url=... oidc_discovery_ca_pem=... default_role=k8s-dev"
-    private void configureJwtAuth(VaultApi vault) {
+    void configureJwtAuth(VaultApi vault) {
         Cluster cluster = backend.cluster();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("oidc_discovery_url", cluster.issuer());
