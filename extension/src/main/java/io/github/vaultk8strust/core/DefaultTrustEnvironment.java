@@ -377,7 +377,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
             throw new IllegalArgumentException(where + ": " + binds + "; " + howToNameTheAccount + ".");
         }
         List<String> audiences = audience != null ? List.of(audience)
-                : kubernetesRole.map(this::loginAudiences).orElseGet(() -> List.of(jwtRole.get().boundAudiences().get(0)));
+                : kubernetesRole.map(this::loginAudiences).orElseGet(() -> List.of(loginAudience(jwtRole.get())));
         return login(role, mintToken(ns, sa, audiences, 3600).raw());
     }
 
@@ -413,6 +413,14 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     @Override
     public String kubernetesAuthPath() {
         return settings.kubernetesAuthPath();
+    }
+
+    /**
+     * The audience a login with a jwt role mints its token for: the role's first, or the seed's when it binds none (a
+     * role from a file may bind none; Vault then says why it refuses the token).
+     */
+    static String loginAudience(RoleSpec role) {
+        return role.boundAudiences().isEmpty() ? io.github.vaultk8strust.Seed.AUDIENCE : role.boundAudiences().get(0);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
+import io.github.vaultk8strust.RoleFile;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.TokenReviewer;
@@ -381,6 +382,22 @@ public final class TrustSetup {
     // "vault write auth/kubernetes/role/<name> bound_service_account_names=... bound_service_account_namespaces=..."
     private void writeKubernetesRoles(VaultApi vault) {
         for (KubernetesRoleSpec role : settings.kubernetesRoles()) {
+            // A role from a file goes to Vault as the file says.
+            Map<String, Object> body = role.file().map(RoleFile::parameters).orElseGet(() -> body(role));
+            VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.kubernetesAuthPath() + "/role/"
+                    + role.name(), body);
+            if (!write.ok()) {
+                throw new VaultK8sTrustException("Vault rejected kubernetes role \"" + role.name() + "\" (HTTP "
+                        + write.status() + "): " + String.join("; ", write.errors())
+                        + ". Check " + (role.file().isPresent() ? "the file of " + settings.origin().roleFile(
+                        AuthMethod.KUBERNETES, role.file().get(), role.name()) : "the attributes of "
+                        + settings.origin().kubernetesRole(role.name())) + ".");
+            }
+        }
+    }
+
+    private static Map<String, Object> body(KubernetesRoleSpec role) {
+        {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("bound_service_account_names", String.join(",", role.boundServiceAccountNames()));
             body.put("bound_service_account_namespaces", String.join(",", role.boundServiceAccountNamespaces()));
@@ -390,13 +407,7 @@ public final class TrustSetup {
             body.put("alias_name_source", role.aliasNameSource().vaultName());
             body.put("token_policies", String.join(",", role.policies()));
             body.put("token_ttl", role.ttl());
-            VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.kubernetesAuthPath() + "/role/"
-                    + role.name(), body);
-            if (!write.ok()) {
-                throw new VaultK8sTrustException("Vault rejected kubernetes role \"" + role.name() + "\" (HTTP "
-                        + write.status() + "): " + String.join("; ", write.errors())
-                        + ". Check the attributes of " + settings.origin().kubernetesRole(role.name()) + ".");
-            }
+            return body;
         }
     }
 
@@ -460,6 +471,20 @@ public final class TrustSetup {
     // 5. "vault write auth/jwt/role/k8s-dev bound_subject=... bound_audiences=... role_type=jwt ..."
     private void writeRoles(VaultApi vault) {
         for (RoleSpec role : settings.roles()) {
+            // A role from a file goes to Vault as the file says.
+            Map<String, Object> body = role.file().map(RoleFile::parameters).orElseGet(() -> body(role));
+            VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.authPath() + "/role/" + role.name(), body);
+            if (!write.ok()) {
+                throw new VaultK8sTrustException("Vault rejected role \"" + role.name() + "\" (HTTP " + write.status()
+                        + "): " + String.join("; ", write.errors()) + ". Check " + (role.file().isPresent()
+                        ? "the file of " + settings.origin().roleFile(AuthMethod.JWT, role.file().get(), role.name())
+                        : "the attributes of " + settings.origin().jwtRole(role.name())) + ".");
+            }
+        }
+    }
+
+    private static Map<String, Object> body(RoleSpec role) {
+        {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("role_type", "jwt");
             if (!role.boundSubject().isEmpty()) {
@@ -476,12 +501,7 @@ public final class TrustSetup {
             body.put("user_claim", role.userClaim());
             body.put("policies", String.join(",", role.policies()));
             body.put("ttl", role.ttl());
-            VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.authPath() + "/role/" + role.name(), body);
-            if (!write.ok()) {
-                throw new VaultK8sTrustException("Vault rejected role \"" + role.name() + "\" (HTTP " + write.status()
-                        + "): " + String.join("; ", write.errors()) + ". Check the attributes of "
-                        + settings.origin().jwtRole(role.name()) + ".");
-            }
+            return body;
         }
     }
 
