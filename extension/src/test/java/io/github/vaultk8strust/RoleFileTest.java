@@ -193,6 +193,18 @@ class RoleFileTest {
     }
 
     @Test
+    void aYamlFileHoldsOneMappingWithEachKeyOnce(@TempDir Path dir) throws IOException {
+        Path twoDocuments = Files.writeString(dir.resolve("two.yaml"), "role_type: jwt\n---\nrole_type: oidc\n");
+        Path twice = Files.writeString(dir.resolve("twice.yml"), "role_type: jwt\nuser_claim: sub\nrole_type: oidc\n");
+
+        assertThatThrownBy(() -> RoleSpec.fromFile(twoDocuments))
+                .hasMessageContaining("more follows the object of role parameters");
+        assertThatThrownBy(() -> RoleSpec.fromFile(twice))
+                .hasMessageContaining(" line 3, column ").hasMessageContaining("not valid YAML: Duplicate field "
+                        + "'role_type'");
+    }
+
+    @Test
     void aRoleFileIsJsonOrYamlByItsName(@TempDir Path dir) throws IOException {
         Path text = Files.writeString(dir.resolve("reader.txt"), "{}");
 

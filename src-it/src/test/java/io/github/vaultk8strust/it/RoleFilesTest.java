@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.ServiceAccountJwt;
@@ -26,6 +27,7 @@ import io.github.vaultk8strust.verify.AdversarialTokens;
 import io.github.vaultk8strust.verify.PolicyMatrix;
 import io.github.vaultk8strust.verify.TrustAssertions;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -91,6 +93,27 @@ class RoleFilesTest {
         assertThat(normalised.path("token_no_default_policy").isBoolean()).isTrue();
         assertThat(normalised.path("token_bound_cidrs").toString()).isEqualTo("[\"127.0.0.1\"]"); // "/32" dropped
         assertThat(normalised.path("clock_skew_leeway").asInt()).isEqualTo(120);
+    }
+
+    /**
+     * Why the start cannot rely on Vault's warning: a role write with an unknown key answers 204 and no body; the
+     * warning comes only with a write that has something else to say (here {@code verbose_oidc_logging}).
+     */
+    @Test
+    void vaultTakesAnUnknownKeyWithoutAWordUnlessItHasSomethingElseToSay(TrustEnvironment environment)
+            throws VaultException {
+        LogicalResponse silent = environment.root().api().logical().write("auth/kubernetes/role/typo-silent",
+                Map.of("bound_service_account_names", "reader", "bound_service_account_namespaces", "reports",
+                        "audience", "vault", "audiences", "vault"));
+        LogicalResponse warned = environment.root().api().logical().write("auth/jwt/role/typo-warned",
+                Map.of("role_type", "jwt", "bound_subject", "system:serviceaccount:reports:reader",
+                        "user_claim", "sub", "policy", "reports-reader", "verbose_oidc_logging", true));
+
+        assertThat(silent.getRestResponse().getStatus()).isEqualTo(204);
+        assertThat(silent.getRestResponse().getBody()).isEmpty();
+        assertThat(warned.getRestResponse().getStatus()).isEqualTo(200);
+        assertThat(new String(warned.getRestResponse().getBody(), StandardCharsets.UTF_8))
+                .contains("Endpoint ignored these unrecognized parameters: [policy]");
     }
 
     @Test
