@@ -238,6 +238,25 @@ class RoleWriterTest {
     }
 
     @Test
+    void aNameInTheFileThatIsNotTheRolesIsReported() throws IOException {
+        // Vault takes the URL's name and ignores the body's, which it does accept: no unknown key, but not what the
+        // file says either.
+        RoleSpec role = RoleSpec.fromFile(file("reader.json", """
+                {"name": "reader-prod", "role_type": "jwt", "bound_subject": "s", "user_claim": "sub"}
+                """)).withName("reader");
+        stored.put("auth/jwt/role/reader", """
+                {"role_type":"jwt","bound_subject":"s","user_claim":"sub"}
+                """);
+        RoleWriter writer = writer(List.of(role), List.of());
+        writer.writeJwtRoles();
+
+        assertThatThrownBy(writer::failOnProblems).isInstanceOfSatisfying(RoleDefinitionException.class, e ->
+                assertThat(e.problems()).containsExactly(dir.resolve("reader.json") + " line 1: `name` is "
+                        + "\"reader-prod\", but the role is written as \"reader\" (the URL's name wins; the role's name "
+                        + "comes from the file name or the code that names it)"));
+    }
+
+    @Test
     void thePathIsDescribedOncePerMount() {
         List<RoleSpec> roles = List.of(
                 RoleSpec.builder("a").boundSubject("system:serviceaccount:apps:a").build(),
