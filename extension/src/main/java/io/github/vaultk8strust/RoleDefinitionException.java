@@ -24,6 +24,12 @@ public class RoleDefinitionException extends VaultK8sTrustException {
         this.problems = List.copyOf(problems);
     }
 
+    /** Create the exception with its whole message, one line per problem found, and its cause. */
+    public RoleDefinitionException(String message, List<String> problems, Throwable cause) {
+        super(message, cause);
+        this.problems = List.copyOf(problems);
+    }
+
     /**
      * Return one line per problem, e.g. {@code vault/roles/payments.json line 4: `audiences` is not a parameter of
      * auth/kubernetes/role; did you mean `audience`? ...}.

@@ -14,6 +14,7 @@ import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.FeatureUnavailableException;
 import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.ProjectedTokenFile;
+import io.github.vaultk8strust.RoleDefinitionException;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountJwt;
 import io.github.vaultk8strust.ServiceAccountSpec;
@@ -112,7 +113,10 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
             Optional<String> kept = backend.failed(e);
             Closer.closeAll(e, kube, backend);
             if (kept.isPresent() && e instanceof VaultK8sTrustException) {
-                VaultK8sTrustException withEvidence = new VaultK8sTrustException(e.getMessage() + "\n" + kept.get(), e);
+                // Keep the kind (and a role check's problems) for the caller; add where the evidence is.
+                VaultK8sTrustException withEvidence = e instanceof RoleDefinitionException roles
+                        ? new RoleDefinitionException(e.getMessage() + "\n" + kept.get(), roles.problems(), e)
+                        : new VaultK8sTrustException(e.getMessage() + "\n" + kept.get(), e);
                 Arrays.stream(e.getSuppressed()).forEach(withEvidence::addSuppressed);
                 throw withEvidence;
             }

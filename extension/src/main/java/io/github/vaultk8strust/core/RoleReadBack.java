@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  *       {@code "1.5h"}, {@code "7d"}, {@code "3600"});</li>
  *   <li>a string becomes a list: one value ({@code "vault"} reads back {@code ["vault"]}) or comma-separated values,
  *       trimmed ({@code "a, b"} reads back {@code ["a","b"]}); lists are sets to Vault (order and repeats do not
- *       count), policy names are kept in lower case, and a CIDR block of one address as the address
- *       ({@code "127.0.0.1/32"} reads back {@code ["127.0.0.1"]});</li>
+ *       count), policy names compare without case (Vault lowers some), and a CIDR block of one address reads
+ *       back as the address ({@code "127.0.0.1/32"} reads back {@code ["127.0.0.1"]});</li>
  *   <li>numbers and booleans written as strings ({@code "3"}, {@code "true"}) read back as numbers and booleans;</li>
  *   <li>an empty value ({@code ""}, {@code []}, {@code {}}, {@code 0}, {@code false}) may read back as nothing;</li>
  *   <li>a deprecated key that Vault maps to its {@code token_} successor ({@code bound_cidrs},
@@ -173,8 +173,8 @@ final class RoleReadBack {
     }
 
     /**
-     * Policy names are kept in lower case; a CIDR block of one address is kept as the address ({@code 127.0.0.1/32}
-     * reads back {@code 127.0.0.1}, {@code ::1/128} {@code ::1}).
+     * Policy names compare without case (Vault lowers some of them); a CIDR block of one address reads back as the
+     * address ({@code 127.0.0.1/32} reads back {@code 127.0.0.1}, {@code ::1/128} {@code ::1}).
      */
     private static String normalise(String key, String value) {
         if (key.endsWith("policies")) {
