@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
  * Turn {@code @VaultK8sTrust} into the same {@link TrustRequest} the builder makes. Only what is annotation-shaped is
- * checked here (HCL inline or from a resource, a claim given twice); the core validates the rest.
+ * checked here (HCL inline or from a resource, a claim given twice, a role file or directory named beside other
+ * attributes; the role files are read here, through the test class's class loader); the core validates the rest.
  */
 final class AnnotationRequests {
 
