@@ -41,6 +41,16 @@ public interface RequestOrigin {
     /** Name a declared kubernetes role, e.g. {@code @KubernetesRole(name = "r")}. */
     String kubernetesRole(String name);
 
+    /**
+     * Name a role read from a role file, e.g. {@code @JwtRole(resource = "vault/roles/r.json")},
+     * {@code @KubernetesRole(directory = "vault/roles"): r.yaml} or {@code RoleSpec.fromResource("vault/roles/r.json")}.
+     *
+     * @param method the role's auth method
+     * @param file the file it was read from
+     * @param name the role's name (the file's, or another one the code gave it)
+     */
+    String roleFile(AuthMethod method, RoleFile file, String name);
+
     /** Name a declared policy, e.g. {@code @VaultPolicy(name = "p")}. */
     String policy(String name);
 

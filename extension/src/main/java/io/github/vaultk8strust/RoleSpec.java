@@ -2,11 +2,14 @@ package io.github.vaultk8strust;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apiguardian.api.API;
@@ -15,11 +18,17 @@ import org.apiguardian.api.API;
  * A JWT role as written to {@code auth/<path>/role/<name>}. {@code boundSubject} is empty when the role binds
  * claims only; {@code boundClaimsType} is Vault's {@code string} or {@code glob}; {@code claimMappings} maps
  * claim to metadata key.
+ *
+ * <p>A role read from a file ({@link #fromResource(String)}, {@link #fromFile(Path)}, the directory variants) has
+ * its {@link #file()}: that file's parameters are what Vault gets, as they are, and the other components are read
+ * from it (empty when the file does not set them: {@code ttl} is {@code token_ttl}, else {@code ttl};
+ * {@code policies} is {@code token_policies}, else {@code policies}), so that logins, assertions, the policy matrix
+ * and adversarial tokens work on it as on a role declared attribute by attribute.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record RoleSpec(String name, String boundSubject, List<String> boundAudiences, String userClaim,
                        List<String> policies, String ttl, Map<String, List<String>> boundClaims,
-                       String boundClaimsType, Map<String, String> claimMappings) {
+                       String boundClaimsType, Map<String, String> claimMappings, Optional<RoleFile> file) {
 
     private static final Pattern SA_SUBJECT = Pattern.compile("system:serviceaccount:([^:]+):([^:]+)");
 
@@ -30,6 +39,15 @@ public record RoleSpec(String name, String boundSubject, List<String> boundAudie
         boundClaims.forEach((claim, values) -> claims.put(claim, List.copyOf(values)));
         boundClaims = Collections.unmodifiableMap(claims);
         claimMappings = Collections.unmodifiableMap(new LinkedHashMap<>(claimMappings));
+        file = Objects.requireNonNullElse(file, Optional.empty());
+    }
+
+    /** A role declared attribute by attribute (not from a file). */
+    public RoleSpec(String name, String boundSubject, List<String> boundAudiences, String userClaim,
+                    List<String> policies, String ttl, Map<String, List<String>> boundClaims,
+                    String boundClaimsType, Map<String, String> claimMappings) {
+        this(name, boundSubject, boundAudiences, userClaim, policies, ttl, boundClaims, boundClaimsType,
+                claimMappings, Optional.empty());
     }
 
     /** A role that binds a subject and audiences only, as the seed's {@code k8s-dev} does. */
@@ -42,6 +60,86 @@ public record RoleSpec(String name, String boundSubject, List<String> boundAudie
     public Optional<ServiceAccountSpec> boundServiceAccount() {
         Matcher m = SA_SUBJECT.matcher(boundSubject);
         return m.matches() ? Optional.of(new ServiceAccountSpec(m.group(1), m.group(2))) : Optional.empty();
+    }
+
+    /**
+     * Read a role from a role file on the class path (the thread's context class loader), e.g.
+     * {@code RoleSpec.fromResource("vault/roles/k8s-dev.json")}: role {@code k8s-dev}, with the file's parameters sent
+     * to Vault as they are. JSON ({@code .json}) or YAML ({@code .yaml}, {@code .yml}) with the same keys.
+     *
+     * @throws VaultK8sTrustConfigurationException when the file is missing (the message says where it was looked
+     *         for) or not a JSON or YAML object (the message names the line)
+     */
+    public static RoleSpec fromResource(String resource) {
+        Objects.requireNonNull(resource, "resource");
+        return named("RoleSpec.fromResource(\"" + resource + "\")",
+                () -> from(RoleFile.resource(resource, RoleFiles.contextClassLoader())));
+    }
+
+    /**
+     * Read a role from a role file, e.g. {@code RoleSpec.fromFile(Path.of("deploy/vault/roles/k8s-dev.json"))}.
+     *
+     * @throws VaultK8sTrustConfigurationException when the file is missing (the message names the absolute path) or
+     *         not a JSON or YAML object (the message names the line)
+     */
+    public static RoleSpec fromFile(Path file) {
+        Objects.requireNonNull(file, "file");
+        return named("RoleSpec.fromFile(Path.of(\"" + file + "\"))", () -> from(RoleFile.file(file)));
+    }
+
+    /**
+     * Read a role from every role file ({@code .json}, {@code .yaml}, {@code .yml}) of a class-path directory, e.g.
+     * {@code RoleSpec.fromResourceDirectory("vault/roles/jwt")}; each is named after its file.
+     *
+     * @throws VaultK8sTrustConfigurationException when the directory is missing or holds no role file, or one of them
+     *         cannot be read
+     */
+    public static List<RoleSpec> fromResourceDirectory(String directory) {
+        Objects.requireNonNull(directory, "directory");
+        return named("RoleSpec.fromResourceDirectory(\"" + directory + "\")", () -> RoleFile.resourceDirectory(
+                directory, RoleFiles.contextClassLoader()).stream().map(RoleSpec::from).toList());
+    }
+
+    /**
+     * Read a role from every role file ({@code .json}, {@code .yaml}, {@code .yml}) of a directory; each is named after
+     * its file.
+     *
+     * @throws VaultK8sTrustConfigurationException when the directory is missing or holds no role file, or one of them
+     *         cannot be read
+     */
+    public static List<RoleSpec> fromDirectory(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        return named("RoleSpec.fromDirectory(Path.of(\"" + directory + "\"))",
+                () -> RoleFile.directory(directory).stream().map(RoleSpec::from).toList());
+    }
+
+    /**
+     * Make the role of a role file: named after the file (without its extension), its bindings read from the file's
+     * {@code bound_subject}, {@code bound_audiences}, {@code user_claim}, {@code bound_claims},
+     * {@code bound_claims_type}, {@code claim_mappings}, {@code token_policies} (or {@code policies}) and
+     * {@code token_ttl} (or {@code ttl}).
+     */
+    public static RoleSpec from(RoleFile file) {
+        Objects.requireNonNull(file, "file");
+        return new RoleSpec(file.roleName(), file.text("bound_subject"), file.list("bound_audiences"),
+                file.text("user_claim"), file.policies(), file.ttl(), file.claims("bound_claims"),
+                file.has("bound_claims_type") ? file.text("bound_claims_type") : "string",
+                file.strings("claim_mappings"), Optional.of(file));
+    }
+
+    /** Return the same role under another name, e.g. a role file's role under a name of the test's choosing. */
+    public RoleSpec withName(String name) {
+        return new RoleSpec(Objects.requireNonNull(name, "name"), boundSubject, boundAudiences, userClaim, policies,
+                ttl, boundClaims, boundClaimsType, claimMappings, file);
+    }
+
+    /** Run a read, prefixing its misuse message with the call that asked for it. */
+    static <T> T named(String call, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (VaultK8sTrustConfigurationException e) {
+            throw new VaultK8sTrustConfigurationException(call + ": " + e.getMessage(), e);
+        }
     }
 
     /** Return a builder for a role named {@code name}, with the defaults of {@code @JwtRole}. */

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,8 +21,9 @@ import org.apiguardian.api.API;
  * {@link TrustEnvironment#builder()}. Each attribute of {@code @VaultK8sTrust} has a method of the same name and
  * default here, except {@code shared} (an environment started here is always the caller's own); the builder adds
  * {@link #policyResource}, {@link #setting}, {@link #requirePods} (the annotation sees {@code @InClusterWorkload}
- * itself) and {@link #configuration}. Settings not given here are read from system properties, then environment
- * variables ({@link ConfigKeys}).
+ * itself) and {@link #configuration}; the plural attributes {@code roles} and {@code kubernetesRoles} are added one
+ * at a time ({@link #role}, {@link #kubernetesRole}) or as a collection ({@link #roles}, {@link #kubernetesRoles}).
+ * Settings not given here are read from system properties, then environment variables ({@link ConfigKeys}).
  *
  * <pre>{@code
  * try (ClosableTrustEnvironment env = TrustEnvironment.builder().vaultMode(VaultMode.DEV).start()) {
@@ -165,11 +167,21 @@ public final class TrustEnvironmentBuilder {
 
     /**
      * Add a role of the {@code kubernetes} auth method, e.g.
-     * {@code KubernetesRoleSpec.builder("reader").boundServiceAccount("apps", "reader").policies("reader").build()};
-     * enable the method with {@link #authMethods(AuthMethod...)}.
+     * {@code KubernetesRoleSpec.builder("reader").boundServiceAccount("apps", "reader").policies("reader").build()},
+     * or the role file you ship, {@code KubernetesRoleSpec.fromResource("vault/roles/reader.json")}; enable the method
+     * with {@link #authMethods(AuthMethod...)}.
      */
     public TrustEnvironmentBuilder kubernetesRole(KubernetesRoleSpec role) {
         request.kubernetesRole(Objects.requireNonNull(role, "role"));
+        return this;
+    }
+
+    /**
+     * Add several roles of the {@code kubernetes} auth method, e.g. a directory of role files:
+     * {@code kubernetesRoles(KubernetesRoleSpec.fromResourceDirectory("vault/roles/kubernetes"))}.
+     */
+    public TrustEnvironmentBuilder kubernetesRoles(Collection<KubernetesRoleSpec> roles) {
+        Objects.requireNonNull(roles, "roles").forEach(this::kubernetesRole);
         return this;
     }
 
@@ -179,9 +191,18 @@ public final class TrustEnvironmentBuilder {
         return this;
     }
 
-    /** Add a JWT role, e.g. {@code RoleSpec.builder("reader").boundSubject(...).policies("reader").build()}. */
+    /**
+     * Add a JWT role, e.g. {@code RoleSpec.builder("reader").boundSubject(...).policies("reader").build()}, or the role
+     * file you ship, {@code RoleSpec.fromResource("vault/roles/reader.json")} (sent to Vault as it is).
+     */
     public TrustEnvironmentBuilder role(RoleSpec role) {
         request.role(Objects.requireNonNull(role, "role"));
+        return this;
+    }
+
+    /** Add several JWT roles, e.g. a directory of role files: {@code roles(RoleSpec.fromResourceDirectory("vault/roles"))}. */
+    public TrustEnvironmentBuilder roles(Collection<RoleSpec> roles) {
+        Objects.requireNonNull(roles, "roles").forEach(this::role);
         return this;
     }
 
@@ -313,6 +334,20 @@ public final class TrustEnvironmentBuilder {
         @Override
         public String kubernetesRole(String name) {
             return "KubernetesRoleSpec.builder(" + RequestOrigin.quote(name) + ")";
+        }
+
+        @Override
+        public String roleFile(AuthMethod method, RoleFile file, String name) {
+            String type = method == AuthMethod.KUBERNETES ? "KubernetesRoleSpec" : "RoleSpec";
+            String argument = file.classPath() ? RequestOrigin.quote(file.declared())
+                    : "Path.of(" + RequestOrigin.quote(file.declared()) + ")";
+            if (!file.directoryEntry().isEmpty()) {
+                return type + (file.classPath() ? ".fromResourceDirectory(" : ".fromDirectory(") + argument + "): "
+                        + file.directoryEntry() + (name.equals(file.roleName()) ? ""
+                        : " (as role " + RequestOrigin.quote(name) + ")");
+            }
+            return type + (file.classPath() ? ".fromResource(" : ".fromFile(") + argument + ")"
+                    + (name.equals(file.roleName()) ? "" : ".withName(" + RequestOrigin.quote(name) + ")");
         }
 
         @Override

@@ -14,6 +14,7 @@ import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.FeatureUnavailableException;
 import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.ProjectedTokenFile;
+import io.github.vaultk8strust.RoleDefinitionException;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountJwt;
 import io.github.vaultk8strust.ServiceAccountSpec;
@@ -116,7 +117,10 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
             Optional<String> kept = backend.failed(e);
             Closer.closeAll(e, kube, backend);
             if (kept.isPresent() && e instanceof VaultK8sTrustException) {
-                VaultK8sTrustException withEvidence = new VaultK8sTrustException(e.getMessage() + "\n" + kept.get(), e);
+                // Keep the kind (and a role check's problems) for the caller; add where the evidence is.
+                VaultK8sTrustException withEvidence = e instanceof RoleDefinitionException roles
+                        ? new RoleDefinitionException(e.getMessage() + "\n" + kept.get(), roles.problems(), e)
+                        : new VaultK8sTrustException(e.getMessage() + "\n" + kept.get(), e);
                 Arrays.stream(e.getSuppressed()).forEach(withEvidence::addSuppressed);
                 throw withEvidence;
             }
@@ -398,7 +402,7 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
             throw new IllegalArgumentException(where + ": " + binds + "; " + howToNameTheAccount + ".");
         }
         List<String> audiences = audience != null ? List.of(audience)
-                : kubernetesRole.map(this::loginAudiences).orElseGet(() -> List.of(jwtRole.get().boundAudiences().get(0)));
+                : kubernetesRole.map(this::loginAudiences).orElseGet(() -> List.of(loginAudience(jwtRole.get())));
         return login(role, mintToken(ns, sa, audiences, 3600).raw());
     }
 
@@ -434,6 +438,14 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     @Override
     public String kubernetesAuthPath() {
         return settings.kubernetesAuthPath();
+    }
+
+    /**
+     * The audience a login with a jwt role mints its token for: the role's first, or the seed's when it binds none (a
+     * role from a file may bind none; Vault then says why it refuses the token).
+     */
+    static String loginAudience(RoleSpec role) {
+        return role.boundAudiences().isEmpty() ? io.github.vaultk8strust.Seed.AUDIENCE : role.boundAudiences().get(0);
     }
 
     /**

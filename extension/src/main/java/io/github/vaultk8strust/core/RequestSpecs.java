@@ -5,16 +5,20 @@ import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
 import io.github.vaultk8strust.RequestOrigin;
+import io.github.vaultk8strust.RoleFile;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.Seed;
 import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.TrustRequest;
 import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -121,12 +125,15 @@ final class RequestSpecs {
                     + "auth method is not enabled (" + config.describe(ConfigKeys.AUTH_METHODS_KEY) + "); enable it, "
                     + "e.g. " + attribute("authMethods", "{AuthMethod.JWT, AuthMethod.KUBERNETES}", false));
         }
+        int jwtSeeds = roles.size();
+        int kubernetesSeeds = kubernetesRoles.size();
         for (RoleSpec role : request.roles()) {
-            roles.add(role(role));
+            roles.add(role.file().isPresent() ? fileRole(role) : role(role));
         }
         for (KubernetesRoleSpec role : request.kubernetesRoles()) {
-            kubernetesRoles.add(kubernetesRole(role));
+            kubernetesRoles.add(role.file().isPresent() ? kubernetesFileRole(role) : kubernetesRole(role));
         }
+        rejectRoleFileClashes(roles, kubernetesRoles, jwtSeeds, kubernetesSeeds);
         rejectDuplicates(policies.stream().map(PolicySpec::name).toList(), origin::policy, request.seedScenario());
         rejectDuplicates(roles.stream().map(RoleSpec::name).toList(), origin::jwtRole, request.seedScenario());
         rejectDuplicates(kubernetesRoles.stream().map(KubernetesRoleSpec::name).toList(), origin::kubernetesRole,
@@ -142,18 +149,31 @@ final class RequestSpecs {
         }
 
         Set<String> policyNames = policies.stream().map(PolicySpec::name).collect(Collectors.toSet());
-        Map<String, List<String>> rolePolicies = new LinkedHashMap<>();
-        roles.forEach(r -> rolePolicies.put(origin.jwtRole(r.name()), r.policies()));
-        kubernetesRoles.forEach(r -> rolePolicies.put(origin.kubernetesRole(r.name()), r.policies()));
-        rolePolicies.forEach((element, names) -> {
-            for (String p : names) {
-                if (!p.equals("default") && !policyNames.contains(p)) {
-                    throw misuse(origin.member(element, "policies", RequestOrigin.quote(p)) + ": no policy named \""
-                            + p + "\" is declared; declared policies: " + sorted(policyNames) + " (plus Vault's "
-                            + "built-in \"default\"). Declare it: " + origin.declarePolicy(p) + ".");
+        // Vault keeps policy names in lower case, and so matches a role's policies to them.
+        Set<String> lowerPolicyNames = policyNames.stream().map(p -> p.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet());
+        List<RolePolicies> rolePolicies = new ArrayList<>();
+        roles.forEach(r -> rolePolicies.add(new RolePolicies(element(r), r.policies(), r.file())));
+        kubernetesRoles.forEach(r -> rolePolicies.add(new RolePolicies(element(r), r.policies(), r.file())));
+        for (RolePolicies role : rolePolicies) {
+            for (String p : role.policies()) {
+                String lower = p.toLowerCase(Locale.ROOT);
+                if (lower.equals("default") || lowerPolicyNames.contains(lower)) {
+                    continue;
                 }
+                String declared = "declared policies: " + sorted(policyNames) + " (plus Vault's built-in \"default\"). "
+                        + "Declare it: " + origin.declarePolicy(p) + ".";
+                if (role.file().isPresent()) {
+                    RoleFile file = role.file().get();
+                    // Vault's rule: token_policies, else the older policies.
+                    String key = file.parameters().get("token_policies") != null ? "token_policies" : "policies";
+                    throw misuse(role.element() + ": " + key + line(file, key)
+                            + " names policy \"" + p + "\", but no policy of that name is declared; " + declared);
+                }
+                throw misuse(origin.member(role.element(), "policies", RequestOrigin.quote(p)) + ": no policy named \""
+                        + p + "\" is declared; " + declared);
             }
-        });
+        }
 
         String defaultRole = request.defaultRole();
         if (jwt && !defaultRole.isEmpty() && roles.stream().noneMatch(r -> r.name().equals(defaultRole))) {
@@ -233,11 +253,14 @@ final class RequestSpecs {
      * whitespace, or a service-account subject that is not exactly {@code system:serviceaccount:<ns>:<name>}.
      */
     private void boundSubject(String element, String subject) {
-        String prefix = "system:serviceaccount:";
-        if (subject.isEmpty()) {
-            return;
+        if (!subject.isEmpty()) {
+            boundSubject(element, member(element, "boundSubject", subject), subject);
         }
-        String written = member(element, "boundSubject", subject);
+    }
+
+    /** Check a bound subject; {@code written} names it as the user wrote it, with its value. */
+    private void boundSubject(String element, String written, String subject) {
+        String prefix = "system:serviceaccount:";
         if (!subject.equals(subject.strip())) {
             throw misuse(written + " has leading or trailing whitespace; a token's sub never has, so no token would "
                     + "match. Use \"" + subject.strip() + "\"");
@@ -254,6 +277,112 @@ final class RequestSpecs {
         }
         namespace(element + " boundSubject namespace = " + RequestOrigin.quote(parts[0]), parts[0]);
         serviceAccountName(element + " boundSubject service account = " + RequestOrigin.quote(parts[1]), parts[1]);
+    }
+
+    /**
+     * A role from a file goes to Vault as it is, so Vault judges its parameters (and the setup reads it back); only
+     * what this library itself uses is checked here: the name, and the service accounts it would create.
+     */
+    private RoleSpec fileRole(RoleSpec role) {
+        RoleFile file = role.file().orElseThrow();
+        String element = element(role);
+        fileRoleName(element, file, role.name());
+        if (!role.boundSubject().isEmpty()) {
+            boundSubject(element, element + ": bound_subject = " + RequestOrigin.quote(role.boundSubject())
+                    + line(file, "bound_subject"), role.boundSubject());
+        }
+        return role;
+    }
+
+    private KubernetesRoleSpec kubernetesFileRole(KubernetesRoleSpec role) {
+        RoleFile file = role.file().orElseThrow();
+        String element = element(role);
+        fileRoleName(element, file, role.name());
+        for (String name : role.boundServiceAccountNames()) {
+            if (!name.contains("*")) {
+                serviceAccountName(element + ": bound_service_account_names " + RequestOrigin.quote(name)
+                        + line(file, "bound_service_account_names"), name);
+            }
+        }
+        for (String ns : role.boundServiceAccountNamespaces()) {
+            if (!ns.contains("*")) {
+                namespace(element + ": bound_service_account_namespaces " + RequestOrigin.quote(ns)
+                        + line(file, "bound_service_account_namespaces"), ns);
+            }
+        }
+        return role;
+    }
+
+    private void fileRoleName(String element, RoleFile file, String name) {
+        if (!VAULT_NAME.matcher(name).matches()) {
+            throw misuse(element + ": role name " + RequestOrigin.quote(name) + " is not a valid name: use letters, "
+                    + "digits, '_', '.', '@' and '-', starting with a letter or digit"
+                    + (name.equals(file.roleName()) ? "; the name comes from the file name " + file.fileName()
+                    + ": rename the file, or give the role a name" : ""));
+        }
+    }
+
+    /**
+     * Refuse a role from a file whose name another role has (a declared one, another file's, or the seed's), naming
+     * both: the rest of the library finds roles by name. Clashes among declared roles alone keep their own messages.
+     */
+    private void rejectRoleFileClashes(List<RoleSpec> roles, List<KubernetesRoleSpec> kubernetesRoles, int jwtSeeds,
+                                       int kubernetesSeeds) {
+        record Named(String name, String element, AuthMethod method, Optional<RoleFile> file, boolean seed) {
+        }
+        List<Named> ordered = new ArrayList<>();
+        for (int i = 0; i < roles.size(); i++) {
+            RoleSpec r = roles.get(i);
+            ordered.add(i < jwtSeeds ? new Named(r.name(), "the seed scenario's jwt role " + RequestOrigin.quote(r.name()),
+                    AuthMethod.JWT, r.file(), true) : new Named(r.name(), element(r), AuthMethod.JWT, r.file(), false));
+        }
+        for (int i = 0; i < kubernetesRoles.size(); i++) {
+            KubernetesRoleSpec r = kubernetesRoles.get(i);
+            ordered.add(i < kubernetesSeeds ? new Named(r.name(), "the seed scenario's kubernetes role "
+                    + RequestOrigin.quote(r.name()), AuthMethod.KUBERNETES, r.file(), true)
+                    : new Named(r.name(), element(r), AuthMethod.KUBERNETES, r.file(), false));
+        }
+        // The seed's roles first, so that a clash with one is named as such.
+        ordered.sort(Comparator.comparing(n -> !n.seed()));
+        Map<String, Named> byName = new LinkedHashMap<>();
+        for (Named n : ordered) {
+            Named prior = byName.putIfAbsent(n.name(), n);
+            if (prior == null || (prior.file().isEmpty() && n.file().isEmpty())) {
+                continue;
+            }
+            Named fromFile = n.file().isPresent() ? n : prior;
+            String rename = fromFile.file().get().directoryEntry().isEmpty()
+                    ? ", e.g. " + origin.roleFile(fromFile.method(), fromFile.file().get(), n.name() + "-2") : "";
+            if (prior.seed()) {
+                throw misuse(n.element() + " declares role " + RequestOrigin.quote(n.name()) + ", which "
+                        + prior.element() + " is already called. Set " + origin.attribute("seedScenario", "false")
+                        + " to replace the seed's role with yours, or give yours another name" + rename + ".");
+            }
+            throw misuse(n.element() + " declares role " + RequestOrigin.quote(n.name()) + ", as " + prior.element()
+                    + " does; role names must be unique across both auth methods (a login by role name picks the "
+                    + "role, and its method, by name). Give one of them another name" + rename + ".");
+        }
+    }
+
+    /** Name a jwt role as the user declared it: its annotation or builder call, or the file it was read from. */
+    private String element(RoleSpec role) {
+        return role.file().map(f -> origin.roleFile(AuthMethod.JWT, f, role.name()))
+                .orElseGet(() -> origin.jwtRole(role.name()));
+    }
+
+    /** Name a kubernetes role as the user declared it. */
+    private String element(KubernetesRoleSpec role) {
+        return role.file().map(f -> origin.roleFile(AuthMethod.KUBERNETES, f, role.name()))
+                .orElseGet(() -> origin.kubernetesRole(role.name()));
+    }
+
+    /** A role's policies, to check that each is declared. */
+    private record RolePolicies(String element, List<String> policies, Optional<RoleFile> file) {
+    }
+
+    /** Return " (line N)" for a key of a role file, or nothing when the line is unknown. */
+    private static String line(RoleFile file, String key) {
+        return file.line(key).isPresent() ? " (line " + file.line(key).getAsInt() + ")" : "";
     }
 
     private KubernetesRoleSpec kubernetesRole(KubernetesRoleSpec role) {

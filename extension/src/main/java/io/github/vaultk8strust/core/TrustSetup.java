@@ -12,9 +12,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.vaultk8strust.AuthMethod;
-import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
-import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.TokenReviewer;
 import io.github.vaultk8strust.VaultK8sTrustException;
@@ -49,7 +47,7 @@ import org.apiguardian.api.API;
 public final class TrustSetup {
 
     /** How long a refused {@code auth/jwt/config} is retried (within the start-up budget) before it is explained. */
-    static final Duration DISCOVERY_RETRY = Duration.ofSeconds(30);
+    static final Duration DISCOVERY_RETRY = Duration.ofSeconds(15);
     private static final Duration DISCOVERY_RETRY_PAUSE = Duration.ofMillis(500);
 
     /** The seed's binding name. */
@@ -112,14 +110,16 @@ public final class TrustSetup {
         }
         String root = joinVaultSide(vaultSide);
         VaultApi vault = VaultApi.of(backend.vault().address(), root);
+        RoleWriter roles = new RoleWriter(vault, settings);
         if (settings.enabled(AuthMethod.JWT)) {
             configureJwtAuth(vault);
-            writeRoles(vault);
+            roles.writeJwtRoles();
         }
         if (settings.enabled(AuthMethod.KUBERNETES)) {
             configureKubernetesAuth(vault);
-            writeKubernetesRoles(vault);
+            roles.writeKubernetesRoles();
         }
+        roles.failOnProblems();
         return new Result(root, discovery);
     }
 
@@ -378,28 +378,6 @@ public final class TrustSetup {
         }
     }
 
-    // "vault write auth/kubernetes/role/<name> bound_service_account_names=... bound_service_account_namespaces=..."
-    private void writeKubernetesRoles(VaultApi vault) {
-        for (KubernetesRoleSpec role : settings.kubernetesRoles()) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("bound_service_account_names", String.join(",", role.boundServiceAccountNames()));
-            body.put("bound_service_account_namespaces", String.join(",", role.boundServiceAccountNamespaces()));
-            if (!role.audience().isEmpty()) {
-                body.put("audience", role.audience());
-            }
-            body.put("alias_name_source", role.aliasNameSource().vaultName());
-            body.put("token_policies", String.join(",", role.policies()));
-            body.put("token_ttl", role.ttl());
-            VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.kubernetesAuthPath() + "/role/"
-                    + role.name(), body);
-            if (!write.ok()) {
-                throw new VaultK8sTrustException("Vault rejected kubernetes role \"" + role.name() + "\" (HTTP "
-                        + write.status() + "): " + String.join("; ", write.errors())
-                        + ". Check the attributes of " + settings.origin().kubernetesRole(role.name()) + ".");
-            }
-        }
-    }
-
     // 6. "vault policy write k8s-dev-writer k8s-dev-writer-policy.hcl"
     private void writePolicies(VaultApi vault) {
         for (PolicySpec policy : settings.policies()) {
@@ -414,7 +392,7 @@ public final class TrustSetup {
     }
 
     // 4. "vault write auth/jwt/config oidc_discovery_url=... oidc_discovery_ca_pem=... default_role=k8s-dev"
-    private void configureJwtAuth(VaultApi vault) {
+    void configureJwtAuth(VaultApi vault) {
         Cluster cluster = backend.cluster();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("oidc_discovery_url", cluster.issuer());
@@ -455,34 +433,6 @@ public final class TrustSetup {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    // 5. "vault write auth/jwt/role/k8s-dev bound_subject=... bound_audiences=... role_type=jwt ..."
-    private void writeRoles(VaultApi vault) {
-        for (RoleSpec role : settings.roles()) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("role_type", "jwt");
-            if (!role.boundSubject().isEmpty()) {
-                body.put("bound_subject", role.boundSubject());
-            }
-            body.put("bound_audiences", String.join(",", role.boundAudiences()));
-            if (!role.boundClaims().isEmpty()) {
-                body.put("bound_claims", role.boundClaims());
-                body.put("bound_claims_type", role.boundClaimsType());
-            }
-            if (!role.claimMappings().isEmpty()) {
-                body.put("claim_mappings", role.claimMappings());
-            }
-            body.put("user_claim", role.userClaim());
-            body.put("policies", String.join(",", role.policies()));
-            body.put("ttl", role.ttl());
-            VaultApi.Answer write = VaultApi.write(vault, "auth/" + settings.authPath() + "/role/" + role.name(), body);
-            if (!write.ok()) {
-                throw new VaultK8sTrustException("Vault rejected role \"" + role.name() + "\" (HTTP " + write.status()
-                        + "): " + String.join("; ", write.errors()) + ". Check the attributes of "
-                        + settings.origin().jwtRole(role.name()) + ".");
-            }
-        }
     }
 
     private VaultK8sTrustException stepFailed(String step, VaultApi.Answer answer) {

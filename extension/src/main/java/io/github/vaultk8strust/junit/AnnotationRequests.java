@@ -1,22 +1,29 @@
 package io.github.vaultk8strust.junit;
 
+import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.KubernetesRoleSpec;
 import io.github.vaultk8strust.PolicySpec;
 import io.github.vaultk8strust.RequestOrigin;
+import io.github.vaultk8strust.RoleFile;
 import io.github.vaultk8strust.RoleSpec;
 import io.github.vaultk8strust.ServiceAccountSpec;
 import io.github.vaultk8strust.TrustRequest;
 import io.github.vaultk8strust.VaultFlavor;
+import io.github.vaultk8strust.VaultK8sTrustConfigurationException;
 import io.github.vaultk8strust.VaultPlacement;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -24,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
  * Turn {@code @VaultK8sTrust} into the same {@link TrustRequest} the builder makes. Only what is annotation-shaped is
- * checked here (HCL inline or from a resource, a claim given twice); the core validates the rest.
+ * checked here (HCL inline or from a resource, a claim given twice, a role file or directory named beside other
+ * attributes; the role files are read here, through the test class's class loader); the core validates the rest.
  */
 final class AnnotationRequests {
 
@@ -56,8 +64,8 @@ final class AnnotationRequests {
                 .authMethods(Set.copyOf(List.of(annotation.authMethods())))
                 .kubernetesAuthPath(annotation.kubernetesAuthPath())
                 .tokenReviewer(annotation.tokenReviewer());
-        Arrays.stream(annotation.roles()).map(AnnotationRequests::role).forEach(request::role);
-        Arrays.stream(annotation.kubernetesRoles()).map(AnnotationRequests::kubernetesRole)
+        Arrays.stream(annotation.roles()).flatMap(r -> roles(r, classLoader).stream()).forEach(request::role);
+        Arrays.stream(annotation.kubernetesRoles()).flatMap(r -> kubernetesRoles(r, classLoader).stream())
                 .forEach(request::kubernetesRole);
         Arrays.stream(annotation.policies()).map(p -> policy(p, classLoader)).forEach(request::policy);
         Arrays.stream(annotation.serviceAccounts()).map(sa -> new ServiceAccountSpec(sa.namespace(), sa.name()))
@@ -83,6 +91,82 @@ final class AnnotationRequests {
         }
         matrixSettings.forEach(request::setting);
         return request.build();
+    }
+
+    private static List<RoleSpec> roles(JwtRole role, ClassLoader classLoader) {
+        List<RoleFile> files = roleFiles(role, "@JwtRole", role.name(), role.resource(), role.directory(),
+                classLoader);
+        if (files != null) {
+            return files.stream().map(RoleSpec::from)
+                    .map(r -> role.name().isBlank() ? r : r.withName(role.name())).toList();
+        }
+        return List.of(role(role));
+    }
+
+    private static List<KubernetesRoleSpec> kubernetesRoles(KubernetesRole role, ClassLoader classLoader) {
+        List<RoleFile> files = roleFiles(role, "@KubernetesRole", role.name(), role.resource(), role.directory(),
+                classLoader);
+        if (files != null) {
+            return files.stream().map(KubernetesRoleSpec::from)
+                    .map(r -> role.name().isBlank() ? r : r.withName(role.name())).toList();
+        }
+        return List.of(kubernetesRole(role));
+    }
+
+    /**
+     * Read the role files a {@code @JwtRole} or {@code @KubernetesRole} names, or return {@code null} when it names
+     * none (a role declared attribute by attribute, which must then have a name).
+     */
+    private static List<RoleFile> roleFiles(Annotation role, String type, String name, String resource,
+                                            String directory, ClassLoader classLoader) {
+        boolean file = !resource.isBlank();
+        boolean dir = !directory.isBlank();
+        if (!file && !dir) {
+            if (name.isBlank()) {
+                throw misuse(type + " without a name: name is required for a role declared attribute by attribute, "
+                        + "e.g. " + type + "(name = \"reader\", ...); or read the role from a file: " + type
+                        + "(resource = \"vault/roles/reader.json\")");
+            }
+            return null;
+        }
+        String where = type + "(" + (dir ? "directory = " + RequestOrigin.quote(directory)
+                : (name.isBlank() ? "" : "name = " + RequestOrigin.quote(name) + ", ") + "resource = "
+                + RequestOrigin.quote(resource)) + ")";
+        if (file && dir) {
+            throw misuse(type + "(resource = " + RequestOrigin.quote(resource) + ", directory = "
+                    + RequestOrigin.quote(directory) + "): give one of resource (a role file) or directory (a "
+                    + "directory of role files), not both");
+        }
+        if (dir && !name.isBlank()) {
+            throw misuse(where + ": name = " + RequestOrigin.quote(name) + " is not allowed with directory: each "
+                    + "role is named after its file; name one file with resource = \"...\" to give it a name");
+        }
+        List<String> alsoSet = new ArrayList<>();
+        for (Method attribute : role.annotationType().getDeclaredMethods()) {
+            if (!Set.of("name", "resource", "directory").contains(attribute.getName())
+                    && !Objects.deepEquals(value(role, attribute), attribute.getDefaultValue())) {
+                alsoSet.add(attribute.getName());
+            }
+        }
+        if (!alsoSet.isEmpty()) {
+            throw misuse(where + ": " + String.join(", ", alsoSet.stream().sorted().toList()) + (alsoSet.size() == 1
+                    ? " is" : " are") + " set too, but a role from a file takes everything from the file (it is sent "
+                    + "to Vault as it is); put it in the file, or declare the role attribute by attribute");
+        }
+        try {
+            return dir ? RoleFile.resourceDirectory(directory, classLoader)
+                    : List.of(RoleFile.resource(resource, classLoader));
+        } catch (VaultK8sTrustConfigurationException e) {
+            throw new ExtensionConfigurationException(ORIGIN.name() + ": " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Object value(Annotation annotation, Method attribute) {
+        try {
+            return attribute.invoke(annotation);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot read " + attribute, e);
+        }
     }
 
     private static RoleSpec role(JwtRole role) {
@@ -177,6 +261,18 @@ final class AnnotationRequests {
         @Override
         public String kubernetesRole(String name) {
             return "@KubernetesRole(name = " + RequestOrigin.quote(name) + ")";
+        }
+
+        @Override
+        public String roleFile(AuthMethod method, RoleFile file, String name) {
+            String annotation = method == AuthMethod.KUBERNETES ? "@KubernetesRole" : "@JwtRole";
+            boolean renamed = !name.equals(file.roleName());
+            if (!file.directoryEntry().isEmpty()) {
+                return annotation + "(directory = " + RequestOrigin.quote(file.declared()) + "): "
+                        + file.directoryEntry() + (renamed ? " (as role " + RequestOrigin.quote(name) + ")" : "");
+            }
+            return annotation + "(" + (renamed ? "name = " + RequestOrigin.quote(name) + ", " : "")
+                    + (file.classPath() ? "resource" : "file") + " = " + RequestOrigin.quote(file.declared()) + ")";
         }
 
         @Override

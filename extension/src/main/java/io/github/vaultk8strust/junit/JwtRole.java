@@ -10,8 +10,14 @@ import java.lang.annotation.Target;
 import org.apiguardian.api.API;
 
 /**
- * Declare a role of the {@code jwt} auth method, written to {@code auth/<authPath>/role/<name>} with
- * {@code role_type=jwt}.
+ * Declare a role of the {@code jwt} auth method, written to {@code auth/<authPath>/role/<name>}: attribute by attribute
+ * (then with {@code role_type=jwt}), or from the role file you ship ({@link #resource()}), or from a directory of them
+ * ({@link #directory()}). A file's parameters are sent to Vault as they are; every key Vault does not know, and every
+ * value that does not read back as written, fails the start naming the file, the key and its line.
+ *
+ * <pre>{@code
+ * @JwtRole(resource = "vault/roles/k8s-dev.json")      // role "k8s-dev", exactly as the file says
+ * }</pre>
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -19,8 +25,25 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public @interface JwtRole {
 
-    /** Name the role. */
-    String name();
+    /**
+     * Name the role. Required for a role declared attribute by attribute; for a {@link #resource()} it defaults to the
+     * file's name without its extension; not allowed with {@link #directory()} (each role is named after its file).
+     */
+    String name() default "";
+
+    /**
+     * Read the role from a role file on the test class path, e.g. {@code "vault/roles/k8s-dev.json"}: a JSON
+     * ({@code .json}) or YAML ({@code .yaml}, {@code .yml}) object of the parameters {@code vault write
+     * auth/jwt/role/<name> @file} takes, sent as it is. The other attributes (but {@link #name()}) must then be left
+     * out: everything comes from the file.
+     */
+    String resource() default "";
+
+    /**
+     * Read one role from each role file ({@code .json}, {@code .yaml}, {@code .yml}) of a directory on the test class
+     * path, e.g. {@code "vault/roles/jwt"}, each named after its file. The other attributes must then be left out.
+     */
+    String directory() default "";
 
     /**
      * Bind the token subject, e.g. {@code system:serviceaccount:apps:reader}; a subject of that form also

@@ -19,6 +19,11 @@ import org.apiguardian.api.API;
  * @KubernetesRole(name = "payments-reader", boundServiceAccountNames = "reader",
  *         boundServiceAccountNamespaces = "payments", policies = "payments-reader")
  * }</pre>
+ *
+ * <p>Or from the role file you ship ({@link #resource()}), or a directory of them ({@link #directory()}): the file's
+ * parameters are sent to Vault as they are, and every key Vault does not know (say {@code audiences} for
+ * {@code audience}), and every value that does not read back as written, fails the start naming the file, the key
+ * and its line.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 @Documented
@@ -26,8 +31,26 @@ import org.apiguardian.api.API;
 @Target({})
 public @interface KubernetesRole {
 
-    /** Name the role; unique across both auth methods. */
-    String name();
+    /**
+     * Name the role; unique across both auth methods. Required for a role declared attribute by attribute; for a
+     * {@link #resource()} it defaults to the file's name without its extension; not allowed with {@link #directory()}.
+     */
+    String name() default "";
+
+    /**
+     * Read the role from a role file on the test class path, e.g. {@code "vault/roles/payments.json"}: a JSON
+     * ({@code .json}) or YAML ({@code .yaml}, {@code .yml}) object of the parameters {@code vault write
+     * auth/kubernetes/role/<name> @file} takes, sent as it is. The other attributes (but {@link #name()}) must then be
+     * left out: everything comes from the file.
+     */
+    String resource() default "";
+
+    /**
+     * Read one role from each role file ({@code .json}, {@code .yaml}, {@code .yml}) of a directory on the test class
+     * path, e.g. {@code "vault/roles/kubernetes"}, each named after its file. The other attributes must then be left
+     * out.
+     */
+    String directory() default "";
 
     /** Bind service account names ({@code bound_service_account_names}); globs allowed, {@code "*"} for any. Required. */
     String[] boundServiceAccountNames() default {};

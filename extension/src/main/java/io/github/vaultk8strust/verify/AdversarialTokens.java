@@ -136,7 +136,9 @@ public final class AdversarialTokens {
             return againstKubernetes(env, role, env.kubernetesRole(role), namespace, serviceAccount);
         }
         RoleSpec spec = env.role(role);
-        String audience = spec.boundAudiences().get(0);
+        // A role from a file may bind no audience; the seed's is then as good as any (Vault refuses it either way).
+        String audience = spec.boundAudiences().isEmpty() ? io.github.vaultk8strust.Seed.AUDIENCE
+                : spec.boundAudiences().get(0);
         ServiceAccountJwt control = env.mintToken(namespace, serviceAccount, audience);
         SigningKey clusterKey = TokenForge.clusterKey(env);
         Instant now = Instant.now();

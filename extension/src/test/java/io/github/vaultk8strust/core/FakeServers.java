@@ -100,7 +100,13 @@ public final class FakeServers implements AutoCloseable {
 
     /** Return an environment over these servers with these settings; the caller closes it (not the servers). */
     public DefaultTrustEnvironment environment(TrustSettings settings) {
-        RunningBackend backend = new RunningBackend() {
+        return DefaultTrustEnvironment.assemble(settings, backend(), kubernetesClient(),
+                new TrustSetup.Result("root-token-of-the-fake", Map.of("issuer", "https://fake-issuer")));
+    }
+
+    /** Return a backend over these servers: the fake API server and Vault, issuer https://fake-issuer. */
+    public RunningBackend backend() {
+        return new RunningBackend() {
             @Override
             public String name() {
                 return "fake";
@@ -155,8 +161,6 @@ public final class FakeServers implements AutoCloseable {
             public void close() {
             }
         };
-        return DefaultTrustEnvironment.assemble(settings, backend, kubernetesClient(),
-                new TrustSetup.Result("root-token-of-the-fake", Map.of("issuer", "https://fake-issuer")));
     }
 
     /** Return an unsigned JWT for a service account, valid from now for the given seconds. */

@@ -460,10 +460,10 @@ class SettingsResolverTest {
 
     @Test
     void rejectsEmptyRoleName() {
+        // name is optional for a role read from a file (the file names it), required otherwise.
         assertMisuse(EmptyRoleName.class).hasMessageContainingAll(
-                "@JwtRole(name = \"\")",
-                "name = \"\" is not a valid name",
-                "letters, digits, '_', '.', '@' and '-'");
+                "@JwtRole without a name: name is required for a role declared attribute by attribute",
+                "@JwtRole(resource = \"vault/roles/reader.json\")");
     }
 
     @VaultK8sTrust(roles = @JwtRole(name = "reader", boundSubject = "system:serviceaccount:apps:reader",

@@ -3,6 +3,7 @@ package io.github.vaultk8strust.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.jopenlibs.vault.VaultException;
 import io.github.vaultk8strust.Backend;
 import io.github.vaultk8strust.TrustEnvironmentBuilder;
 import io.github.vaultk8strust.ClosableTrustEnvironment;
@@ -77,24 +78,12 @@ abstract class K3sVaultContainerScenario {
     }
 
     @Test
-    void aWorkloadPodLogsInAtVaultsAddressOnTheDockerNetwork() {
+    void aWorkloadPodLogsInAtVaultsAddressOnTheDockerNetwork() throws VaultException {
         try (Workload pod = environment.startWorkload(WorkloadSpec.seed())) {
             ExecResult address = pod.exec("sh", "-c", "echo \"$VAULT_ADDR\"");
             assertThat(address.stdout().strip()).as("%s", address).matches("http://\\d+\\.\\d+\\.\\d+\\.\\d+:8200/");
 
-            ExecResult login = pod.exec("vault", "write", "-format=json", "auth/jwt/login", "role=k8s-dev",
-                    "jwt=@/service-account/token");
-            assertThat(login.exitCode()).as("%s", login).isZero();
-            assertThat(login.stdout()).contains("\"k8s-dev-writer\"");
-
-            ExecResult put = pod.exec("sh", "-c", "VAULT_TOKEN=$(vault write -field=token auth/jwt/login "
-                    + "role=k8s-dev jwt=@/service-account/token) vault kv put kvv2/k8s-dev/foo bar=baz");
-            assertThat(put.exitCode()).as("%s", put).isZero();
-
-            ExecResult outOfScope = pod.exec("sh", "-c", "VAULT_TOKEN=$(vault write -field=token auth/jwt/login "
-                    + "role=k8s-dev jwt=@/service-account/token) vault kv put kvv2/some-secret bar=baz");
-            assertThat(outOfScope.exitCode()).isNotZero();
-            assertThat(outOfScope.stderr()).contains("permission denied");
+            PodWalkthrough.logInWriteReadAndBeDeniedOutOfScope(pod, environment, "from-pod");
         }
     }
 

@@ -17,7 +17,6 @@ import io.github.vaultk8strust.core.DefaultTrustEnvironment;
 import io.github.vaultk8strust.spi.VaultVantage;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,24 +70,7 @@ abstract class K3sWalkthrough {
     @Test
     void workloadPodLogsInWithItsProjectedTokenWritesItsSecretAndIsDeniedOutOfScope() throws VaultException {
         try (Workload pod = environment().startWorkload(WorkloadSpec.seed())) {
-            ExecResult login = pod.exec("vault", "write", "-format=json", "auth/jwt/login", "role=k8s-dev",
-                    "jwt=@/service-account/token");
-            assertThat(login.exitCode()).as("%s", login).isZero();
-            assertThat(login.stdout()).contains("\"k8s-dev-writer\"");
-
-            ExecResult put = pod.exec("sh", "-c", "VAULT_TOKEN=$(vault write -field=token auth/jwt/login "
-                    + "role=k8s-dev jwt=@/service-account/token) vault kv put kvv2/k8s-dev/from-pod bar=baz");
-            assertThat(put.exitCode()).as("%s", put).isZero();
-            ExecResult get = pod.exec("sh", "-c", "VAULT_TOKEN=$(vault write -field=token auth/jwt/login "
-                    + "role=k8s-dev jwt=@/service-account/token) vault kv get -field=bar kvv2/k8s-dev/from-pod");
-            assertThat(get.stdout().strip()).as("%s", get).isEqualTo("baz");
-            assertThat(environment().root().kv().logical().read("kvv2/k8s-dev/from-pod").getData())
-                    .isEqualTo(Map.of("bar", "baz"));
-
-            ExecResult outOfScope = pod.exec("sh", "-c", "VAULT_TOKEN=$(vault write -field=token auth/jwt/login "
-                    + "role=k8s-dev jwt=@/service-account/token) vault kv put kvv2/some-secret bar=baz");
-            assertThat(outOfScope.exitCode()).isNotZero();
-            assertThat(outOfScope.stderr()).contains("Code: 403").contains("permission denied");
+            PodWalkthrough.logInWriteReadAndBeDeniedOutOfScope(pod, environment(), "from-pod");
         }
     }
 

@@ -6,7 +6,7 @@ import com.github.dockerjava.api.model.Network;
 import io.github.vaultk8strust.ConfigKeys;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.spi.BackendConfig;
-import io.github.vaultk8strust.spi.container.ContainerVault;
+import io.github.vaultk8strust.support.Causes;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -41,9 +41,9 @@ final class ContainerDocker {
             return new Answer(true, "a Docker engine answers");
         } catch (IllegalStateException e) {
             // Testcontainers' own answer for "no strategy found an engine".
-            return new Answer(false, "no Docker engine answers (Testcontainers: " + messages(e) + ")");
+            return new Answer(false, "no Docker engine answers (Testcontainers: " + Causes.oneLine(e) + ")");
         } catch (IOException | RuntimeException | LinkageError e) {
-            return new Answer(false, "the Docker engine does not answer a ping: " + messages(e));
+            return new Answer(false, "the Docker engine does not answer a ping: " + Causes.oneLine(e));
         }
     }
 
@@ -177,13 +177,10 @@ final class ContainerDocker {
                 Thread.currentThread().interrupt();
             }
             throw new VaultK8sTrustException("The Vault image " + image.asCanonicalNameString() + " is not in the "
-                    + "Docker engine and could not be pulled (" + messages(e) + "). Pull or load it (docker pull "
+                    + "Docker engine and could not be pulled (" + Causes.oneLine(e) + "). Pull or load it (docker pull "
                     + image.asCanonicalNameString() + ", or docker load -i on a machine without a registry), or name "
                     + "another with " + ConfigKeys.VAULT_CONTAINER_IMAGE_KEY + ".", e);
         }
     }
 
-    static String messages(Throwable e) {
-        return ContainerVault.messages(e);
-    }
 }

@@ -128,7 +128,7 @@ public final class ContainerVault implements VaultServer, VaultVantage, AutoClos
             // Testcontainers puts the container's environment, the dev root token included, into its exception
             // messages: mask them, and chain a copy with the masked message instead of the original.
             List<String> secrets = devRootToken == null ? List.of() : List.of(devRootToken);
-            String reason = SecretMask.text(messages(e), secrets);
+            String reason = SecretMask.text(Causes.oneLine(e), secrets);
             RuntimeException masked = new RuntimeException(e.getClass().getName() + " (message masked): " + reason);
             masked.setStackTrace(e.getStackTrace());
             throw new VaultK8sTrustException("The Vault container (image " + image.asCanonicalNameString()
@@ -214,10 +214,6 @@ public final class ContainerVault implements VaultServer, VaultVantage, AutoClos
         return image;
     }
 
-    /** Join the messages of an exception and its causes (at most five), for one line of a report. */
-    public static String messages(Throwable e) {
-        return Causes.oneLine(e);
-    }
 
     /** Look at the URL from inside the container, the way Vault would fetch it ({@link ExecVantage}). */
     @Override

@@ -54,10 +54,4 @@ class ContainerVaultTest {
             assertThat(vault.ipAddressOn("any")).isEmpty();
         }
     }
-
-    @Test
-    void messagesJoinTheCauses() {
-        assertThat(ContainerVault.messages(new IllegalStateException("outer", new RuntimeException("inner"))))
-                .isEqualTo("outer; caused by: inner");
-    }
 }
