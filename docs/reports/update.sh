@@ -61,8 +61,22 @@ if [ -f "$log" ]; then
       | sed -e 's/^\[INFO\] BUILD \([A-Z]*\)$/| result | BUILD \1 |/' \
             -e 's/^\[INFO\] Total time: *\(.*\)$/| total time | \1 |/' \
             -e 's/^\[INFO\] Finished at: *\(.*\)$/| finished at | \1 |/'
+    run_log=$from/target/ci-run.log
+    if [ -f "$run_log" ] && grep -q '^== .ci/run finished in ' "$run_log"; then
+      echo
+      echo 'The same run of `.ci/run` as a whole (target/ci-run.log): the node stand-in for the k3s backend'"'"'s tests, built'
+      echo 'from Go modules and Debian packages before the suite (cached; none of its parts was in a cache unless it says'
+      echo '0s), and the whole run, Docker engine, stand-in builds, suite and leak checks included:'
+      echo
+      echo '| | took |'
+      echo '|---|---:|'
+      grep -o 'build-node-standin: \[[0-9]*s\] \(built [^ ]* in [0-9]*s\|ready in [0-9]*s\)$' "$run_log" \
+        | sed -e 's/^.*\] built \([^ ]*\) in \([0-9]*\)s$/| node stand-in: \1 (Go build) | \2 s |/' \
+              -e 's/^.*\] ready in \([0-9]*\)s$/| node stand-in: all of it (builds, Debian root, images) | \1 s |/'
+      sed -n 's/^== .ci\/run finished in \([0-9]*\)s with exit status \([0-9]*\)$/| **the whole `.ci\/run`** (exit status \2) | **\1 s** |/p' "$run_log"
+    fi
   } > "$out/ci-build.md"
-  echo "update.sh: ci-build.md <- target/ci-verify.log"
+  echo "update.sh: ci-build.md <- target/ci-verify.log${run_log:+ and target/ci-run.log}"
 else
   echo "update.sh: no target/ci-verify.log in $from: ci-build.md left as it is"
 fi

@@ -123,8 +123,46 @@ public final class K3sImages {
         if (!Files.isRegularFile(tarball)) {
             Progress.say("saving image " + target + " for k3s (once; cached in " + cacheDir + ")");
             save(docker, target, tarball);
+            pruneSuperseded(tarball, SUPERSEDED_AFTER);
         }
         return K3sContainerSpec.SideLoad.of(target, tarball);
+    }
+
+    /** How long a superseded tarball is kept (another JVM may still be copying it into its node). */
+    static final java.time.Duration SUPERSEDED_AFTER = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Delete the tarballs of the same image name saved under another image id (the image was rebuilt or re-pulled),
+     * once they are older than {@code grace}, so the cache holds one tarball per image name instead of one per
+     * build. Best effort: a file that cannot be deleted stays.
+     *
+     * @return the tarballs deleted
+     */
+    static java.util.List<Path> pruneSuperseded(Path kept, java.time.Duration grace) {
+        String name = kept.getFileName().toString();
+        // <name>-<16 hex digits of the image id>.tar
+        String prefix = name.substring(0, name.length() - ".tar".length() - 16);
+        java.time.Instant cutoff = java.time.Instant.now().minus(grace);
+        java.util.List<Path> deleted = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(kept.getParent())) {
+            for (Path file : files.toList()) {
+                String other = file.getFileName().toString();
+                if (file.equals(kept) || !other.startsWith(prefix) || !other.endsWith(".tar")
+                        || !other.substring(prefix.length(), other.length() - 4).matches("[0-9a-f]{16}")) {
+                    continue;
+                }
+                try {
+                    if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+                        deleted.add(file);
+                    }
+                } catch (IOException ignored) {
+                    // Best effort: it is retried the next time this image is saved.
+                }
+            }
+        } catch (IOException ignored) {
+            // Best effort, as above.
+        }
+        return deleted;
     }
 
     /** Save one image (by a name with a tag, never a digest) to a tarball, atomically. */
