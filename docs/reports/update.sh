@@ -36,6 +36,7 @@ copy benchmarks/target/benchmark.md benchmark.md "Start-up, memory and login, on
 copy src-it/target/compatibility.md compatibility.md "Compatibility (CompatibilityMatrixTest)"
 copy src-it/target/auth-method-differences.md auth-method-differences.md "Where jwt and kubernetes differ (KubernetesAuthMethodTest)"
 copy src-it/target/soak.md soak.md "Port soak (PortSoak)"
+copy src-it/target/k3s-benchmark.md k3s-benchmark-standin.md "k3s backend on the node stand-in, not k3s (K3sBenchmark)"
 
 # The CI log: how long each server build or download took and how long Maven ran. The lines are the library's own
 # progress lines and Maven's summary, put into tables.
