@@ -45,7 +45,8 @@ if [ -f "$log" ]; then
   {
     header "Server binaries and the whole suite in CI (.ci/run)" target/ci-verify.log "$log"
     echo 'The servers the run did not find in its cache, as the library reported them. A build compiles fewer Go packages'
-    echo "when Go's own build cache is warm, so the count says how cold the build was."
+    echo "when Go's own build cache is warm, so the count says how cold the build was: in a whole \`.ci/run\` the node"
+    echo "stand-in's Kubernetes build runs first, in the same Go build cache, and compiles most of kube-apiserver's packages."
     echo
     echo '| server | version | obtained by | took | Go packages compiled |'
     echo '|---|---|---|---:|---:|'
