@@ -32,12 +32,11 @@ copy() { # source (relative to the checkout), target name, title
   echo "update.sh: $2 <- $1"
 }
 
-copy src-it/target/benchmark-fresh-jvm.md benchmark-fresh-jvm.md "Start-up from a fresh JVM (FreshJvmBenchmark)"
-copy src-it/target/benchmark.md benchmark.md "Start-up and login in one JVM (TrustBenchmark)"
-copy src-it/target/benchmark-kubernetes.md benchmark-kubernetes.md "jwt and kubernetes: start-up and login (KubernetesLoginBenchmark)"
+copy benchmarks/target/benchmark.md benchmark.md "Start-up, memory and login, one run (EnvironmentBenchmark)"
 copy src-it/target/compatibility.md compatibility.md "Compatibility (CompatibilityMatrixTest)"
 copy src-it/target/auth-method-differences.md auth-method-differences.md "Where jwt and kubernetes differ (KubernetesAuthMethodTest)"
 copy src-it/target/soak.md soak.md "Port soak (PortSoak)"
+copy src-it/target/k3s-benchmark.md k3s-benchmark-standin.md "k3s backend on the node stand-in, not k3s (K3sBenchmark)"
 
 # The CI log: how long each server build or download took and how long Maven ran. The lines are the library's own
 # progress lines and Maven's summary, put into tables.
@@ -46,7 +45,8 @@ if [ -f "$log" ]; then
   {
     header "Server binaries and the whole suite in CI (.ci/run)" target/ci-verify.log "$log"
     echo 'The servers the run did not find in its cache, as the library reported them. A build compiles fewer Go packages'
-    echo "when Go's own build cache is warm, so the count says how cold the build was."
+    echo "when Go's own build cache is warm, so the count says how cold the build was: in a whole \`.ci/run\` the node"
+    echo "stand-in's Kubernetes build runs first, in the same Go build cache, and compiles most of kube-apiserver's packages."
     echo
     echo '| server | version | obtained by | took | Go packages compiled |'
     echo '|---|---|---|---:|---:|'

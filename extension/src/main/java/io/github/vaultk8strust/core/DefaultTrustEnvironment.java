@@ -62,6 +62,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     static final int LOGIN_READ_TIMEOUT_SECONDS = 10;
     static final int DIAGNOSTIC_READ_TIMEOUT_SECONDS = 3;
     private final TokenFiles tokenFiles;
+    /** TokenRequests straight over the JDK's client (the per-test hot path); empty: through fabric8. */
+    private final Optional<TokenRequestClient> tokenRequests;
     private Duration trustSetupTime = Duration.ZERO;
 
     private DefaultTrustEnvironment(TrustSettings settings, RunningBackend backend, KubernetesClient kube,
@@ -75,6 +77,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         this.diagnostics = VaultApi.quick(backend.vault().address(), setup.rootToken(),
                 DIAGNOSTIC_READ_TIMEOUT_SECONDS);
         this.tokenFiles = new TokenFiles(kube, this::mintToken);
+        this.tokenRequests = backend.cluster() == null ? Optional.empty()
+                : TokenRequestClient.from(backend.cluster().adminConfig());
     }
 
     /** Put together an environment whose backend runs and whose trust setup is done (the core's tests use fakes). */
@@ -282,6 +286,19 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
     public ServiceAccountJwt mintToken(String namespace, String serviceAccount, List<String> audience,
                                        long expirationSeconds) {
         requireUsable();
+        if (tokenRequests.isPresent()) {
+            TokenRequestClient.Answer answer = tokenRequests.get().request(namespace, serviceAccount, audience,
+                    expirationSeconds);
+            if (answer.token().isPresent()) {
+                return ServiceAccountJwt.parse(answer.token().get());
+            }
+            if (answer.status() == 404) {
+                throw serviceAccountMissing(namespace, serviceAccount, null);
+            }
+            throw new IllegalArgumentException("The TokenRequest for " + namespace + "/" + serviceAccount
+                    + " (audience " + audience + ", " + expirationSeconds + " s) was refused: HTTP " + answer.status()
+                    + ": " + answer.message());
+        }
         TokenRequest request = new TokenRequestBuilder().withNewSpec().withAudiences(audience)
                 .withExpirationSeconds(expirationSeconds).endSpec().build();
         try {
@@ -290,14 +307,18 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
             return ServiceAccountJwt.parse(answer.getStatus().getToken());
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
-                throw new IllegalArgumentException("Service account " + namespace + "/" + serviceAccount
-                        + " does not exist; configured service accounts: " + settings.serviceAccounts()
-                        + ". Declare it with " + settings.origin().declareServiceAccount(namespace, serviceAccount)
-                        + " or a role whose boundSubject names it.", e);
+                throw serviceAccountMissing(namespace, serviceAccount, e);
             }
             throw new IllegalArgumentException("The TokenRequest for " + namespace + "/" + serviceAccount
                     + " (audience " + audience + ", " + expirationSeconds + " s) was refused: " + e.getMessage(), e);
         }
+    }
+
+    private IllegalArgumentException serviceAccountMissing(String namespace, String serviceAccount, Throwable cause) {
+        return new IllegalArgumentException("Service account " + namespace + "/" + serviceAccount
+                + " does not exist; configured service accounts: " + settings.serviceAccounts()
+                + ". Declare it with " + settings.origin().declareServiceAccount(namespace, serviceAccount)
+                + " or a role whose boundSubject names it.", cause);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.github.vaultk8strust.core;
 
 import io.github.jopenlibs.vault.Vault;
-import io.github.jopenlibs.vault.VaultException;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import io.github.vaultk8strust.VaultSession;
 import java.util.ArrayList;
@@ -16,8 +15,10 @@ final class DefaultVaultSession implements VaultSession {
     private final String token;
     private final String role;
     private final List<String> policies;
-    private final Vault kv;
-    private final Vault api;
+    private final String address;
+    // Built on first use: a login is on every test's path, and most tests use one of the two clients, or none.
+    private volatile Vault kv;
+    private volatile Vault api;
     private final VaultApi admin;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -25,8 +26,7 @@ final class DefaultVaultSession implements VaultSession {
         this.token = token;
         this.role = role;
         this.policies = List.copyOf(policies);
-        this.kv = VaultApi.kvClient(address, token);
-        this.api = VaultApi.plainClient(address, token);
+        this.address = address;
         this.admin = VaultApi.of(address, token);
     }
 
@@ -47,12 +47,30 @@ final class DefaultVaultSession implements VaultSession {
 
     @Override
     public Vault kv() {
-        return kv;
+        Vault client = kv;
+        if (client == null) {
+            synchronized (this) {
+                if (kv == null) {
+                    kv = VaultApi.kvClient(address, token);
+                }
+                client = kv;
+            }
+        }
+        return client;
     }
 
     @Override
     public Vault api() {
-        return api;
+        Vault client = api;
+        if (client == null) {
+            synchronized (this) {
+                if (api == null) {
+                    api = VaultApi.plainClient(address, token);
+                }
+                client = api;
+            }
+        }
+        return client;
     }
 
     @Override
@@ -72,11 +90,9 @@ final class DefaultVaultSession implements VaultSession {
         if (role == null || !closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            api.auth().revokeSelf();
-        } catch (VaultException e) {
-            // The token may already be expired or revoked by the test itself; the environment is thrown away anyway.
-        }
+        // Over the library's kept-alive JDK client rather than the driver's new connection per call. Any answer is
+        // fine: the token may already be expired or revoked by the test itself; the environment is thrown away anyway.
+        admin.write("auth/token/revoke-self", Map.of());
     }
 
     @Override

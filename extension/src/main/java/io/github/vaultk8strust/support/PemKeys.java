@@ -24,6 +24,10 @@ public final class PemKeys {
      * message.
      */
     public static PrivateKey privateKey(String pem, String source) {
+        java.util.Optional<PrivateKey> pkcs8 = unencryptedPkcs8(pem);
+        if (pkcs8.isPresent()) {
+            return pkcs8.get();
+        }
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -39,5 +43,35 @@ public final class PemKeys {
         } catch (IOException e) {
             throw new VaultK8sTrustException(source + " is not a readable PEM private key: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Read an unencrypted PKCS#8 key ({@code BEGIN PRIVATE KEY}, as the local backend writes its keys) with the JDK
+     * alone, EC or RSA: it is read on the start-up path, where loading BouncyCastle's PEM parser in a fresh JVM cost
+     * more than the rest of the read. Anything else is left to BouncyCastle.
+     */
+    private static java.util.Optional<PrivateKey> unencryptedPkcs8(String pem) {
+        String begin = "-----BEGIN PRIVATE KEY-----";
+        String end = "-----END PRIVATE KEY-----";
+        int from = pem.indexOf(begin);
+        int to = pem.indexOf(end);
+        if (from < 0 || to < from) {
+            return java.util.Optional.empty();
+        }
+        byte[] der;
+        try {
+            der = java.util.Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+        for (String algorithm : new String[] {"EC", "RSA"}) {
+            try {
+                return java.util.Optional.of(java.security.KeyFactory.getInstance(algorithm)
+                        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der)));
+            } catch (java.security.GeneralSecurityException e) {
+                // Not this algorithm: try the next, then BouncyCastle.
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

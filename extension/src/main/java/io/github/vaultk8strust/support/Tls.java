@@ -61,6 +61,32 @@ public final class Tls {
         }
     }
 
+    /**
+     * Return an SSL context that trusts exactly the given CA and presents the client certificate (chain) in
+     * {@code certPem} with the private key in {@code keyPem}, all given as PEM text (as a kubeconfig carries them);
+     * {@code source} names them in errors, which never contain the key.
+     */
+    public static SSLContext mutual(String caPem, String certPem, String keyPem, String source) {
+        try {
+            Certificate[] chain = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(certPem.getBytes(StandardCharsets.US_ASCII)))
+                    .toArray(Certificate[]::new);
+            PrivateKey key = PemKeys.privateKey(keyPem, "The client key of " + source);
+            char[] password = new char[0];
+            KeyStore identity = KeyStore.getInstance("PKCS12");
+            identity.load(null, null);
+            identity.setKeyEntry("client", key, password, chain);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(identity, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), trustManagers(caPem), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new VaultK8sTrustException("Cannot build a client TLS context for " + source + ": "
+                    + e.getClass().getSimpleName(), e);
+        }
+    }
+
     private static javax.net.ssl.TrustManager[] trustManagers(String caPem) throws GeneralSecurityException,
             IOException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());

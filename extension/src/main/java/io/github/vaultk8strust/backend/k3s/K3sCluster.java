@@ -279,6 +279,31 @@ public final class K3sCluster implements AutoCloseable {
         return found ? Optional.of(java.time.Duration.ofMillis(Math.round(seconds * 1000))) : Optional.empty();
     }
 
+    /**
+     * Return how long the node container spent between its creation and its start, as the Docker engine recorded
+     * them: Testcontainers copies the side-loaded image tarballs into the container in between, so this is their
+     * copy (plus one start call). Empty when the engine's record cannot be read.
+     */
+    public Optional<java.time.Duration> createdToStarted() {
+        try {
+            com.github.dockerjava.api.command.InspectContainerResponse info = container.getContainerInfo();
+            return createdToStarted(info.getCreated(), info.getState().getStartedAt());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The time between two of the engine's RFC 3339 timestamps; empty when either is missing or unreadable. */
+    static Optional<java.time.Duration> createdToStarted(String created, String started) {
+        try {
+            java.time.Duration d = java.time.Duration.between(java.time.Instant.parse(created),
+                    java.time.Instant.parse(started));
+            return d.isNegative() ? Optional.empty() : Optional.of(d);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private static final java.util.regex.Pattern IMPORT_LINE = java.util.regex.Pattern.compile(
             "[Ii]mported images from \\S+ in ([0-9]+(?:\\.[0-9]+)?)(ms|s)\\b");
 

@@ -19,8 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SHA-256 records of cached binaries: written when a binary is installed ({@code <binary>.sha256} beside it),
- * checked on a cache hit once per JVM and file version (keyed by size and modification time, so the 100 MB hash
- * is computed once, not per environment). A truncated or damaged cached binary is then found before it is run.
+ * checked on a cache hit once per file version (keyed by size and modification time, so the 100 MB hash is computed
+ * once, not per environment). A truncated or damaged cached binary is then found before it is run.
+ * <p>A successful check is also remembered across JVMs, in a stamp beside the binary ({@code <binary>.verified}:
+ * the hash it matched, with the file's size, modification and change times, device and inode): hashing the three
+ * servers (about 470 MB) took about a second of CPU at the start of every test JVM, in the critical path. A stamp
+ * counts only while all of those still match and the record still holds the same hash; a binary truncated,
+ * rewritten, replaced or re-recorded since fails the comparison and is hashed again. What the stamp cannot see is
+ * damage that changes neither the size nor any time nor the inode (a flipped bit on disk), which the kernel's own
+ * checks are for.
  */
 final class CacheIntegrity {
 
@@ -42,25 +49,110 @@ final class CacheIntegrity {
         Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Forget what this JVM checked, as a new JVM starts (for tests of the stamp). */
+    static void forgetInThisJvm(Path binary) {
+        VERIFIED.remove(binary);
+    }
+
+    /** Return the stamp file that remembers a successful check across JVMs. */
+    static Path stampOf(Path binary) {
+        return binary.resolveSibling(binary.getFileName() + ".verified");
+    }
+
     /** Remember that {@code binary}, as it is now, matches its record. */
     static void markVerified(Path binary) {
         try {
             VERIFIED.put(binary, key(binary));
+            recordedHash(binary).ifPresent(hash -> writeStamp(binary, hash));
         } catch (IOException e) {
             VERIFIED.remove(binary);
         }
     }
 
-    /** Return whether {@code binary} matches its record, hashing it only if this JVM has not seen this version. */
+    /**
+     * Return whether {@code binary} matches its record, hashing it only if neither this JVM nor a valid stamp has
+     * seen this version.
+     */
     static boolean isVerified(Path binary) {
         try {
-            if (key(binary).equals(VERIFIED.get(binary))) {
+            String key = key(binary);
+            if (key.equals(VERIFIED.get(binary))) {
+                return true;
+            }
+            if (stampMatches(binary)) {
+                VERIFIED.put(binary, key);
                 return true;
             }
         } catch (IOException e) {
             return false;
         }
         return verify(binary).isEmpty();
+    }
+
+    /** Return whether the stamp names the record's hash and the file exactly as it is now. */
+    static boolean stampMatches(Path binary) {
+        try {
+            Path stamp = stampOf(binary);
+            if (!Files.isRegularFile(stamp)) {
+                return false;
+            }
+            Optional<String> identity = identity(binary);
+            Optional<String> hash = recordedHash(binary);
+            return identity.isPresent() && hash.isPresent() && Files.readString(stamp, StandardCharsets.US_ASCII)
+                    .strip().equals(hash.get() + " " + identity.get());
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static Optional<String> recordedHash(Path binary) throws IOException {
+        Path record = recordOf(binary);
+        if (!Files.isRegularFile(record)) {
+            return Optional.empty();
+        }
+        String hash = Files.readString(record, StandardCharsets.US_ASCII).trim().split("\\s+")[0]
+                .toLowerCase(Locale.ROOT);
+        return hash.matches("[0-9a-f]{64}") ? Optional.of(hash) : Optional.empty();
+    }
+
+    /**
+     * The file's identity for the stamp: size, modification and change times (nanoseconds where the file system
+     * keeps them), device and inode; empty where the file system has no such attributes (then nothing is stamped).
+     */
+    private static Optional<String> identity(Path binary) {
+        try {
+            Map<String, Object> unix = Files.readAttributes(binary, "unix:size,lastModifiedTime,ctime,dev,ino");
+            return Optional.of("size=" + unix.get("size") + " mtime=" + nanos(unix.get("lastModifiedTime"))
+                    + " ctime=" + nanos(unix.get("ctime")) + " dev=" + unix.get("dev") + " ino=" + unix.get("ino"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String nanos(Object time) {
+        java.nio.file.attribute.FileTime fileTime = (java.nio.file.attribute.FileTime) time;
+        Instant instant = fileTime.toInstant();
+        return instant.getEpochSecond() + "." + String.format(Locale.ROOT, "%09d", instant.getNano());
+    }
+
+    /** Write the stamp (atomically); a read-only cache simply gets none and hashes again next time. */
+    private static void writeStamp(Path binary, String hash) {
+        Optional<String> identity = identity(binary);
+        if (identity.isEmpty()) {
+            return;
+        }
+        Path stamp = stampOf(binary);
+        Path tmp = stamp.resolveSibling("." + stamp.getFileName() + "-" + ProcessHandle.current().pid() + ".tmp");
+        try {
+            Files.writeString(tmp, hash + " " + identity.get() + "\n", StandardCharsets.US_ASCII);
+            Files.move(tmp, stamp, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // Nothing more to do: without a stamp the next JVM hashes again.
+            }
+        }
     }
 
     /**
@@ -82,12 +174,14 @@ final class CacheIntegrity {
                     // A read-only cache: nothing to compare with, nothing to record; use the binary as found.
                 }
                 VERIFIED.put(binary, key);
+                writeStamp(binary, actual);
                 return Optional.empty();
             }
             String expected = Files.readString(record, StandardCharsets.US_ASCII).trim().split("\\s+")[0]
                     .toLowerCase(Locale.ROOT);
             if (expected.equals(actual)) {
                 VERIFIED.put(binary, key);
+                writeStamp(binary, actual);
                 return Optional.empty();
             }
             return Optional.of("does not match its SHA-256 record " + record + " (recorded " + expected + ", now "
@@ -104,6 +198,7 @@ final class CacheIntegrity {
         try {
             Files.move(binary, aside, StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(recordOf(binary));
+            Files.deleteIfExists(stampOf(binary));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot set the damaged cached binary " + binary + " aside; delete it by hand",
                     e);

@@ -127,13 +127,17 @@ public final class LocalBackendProvider implements BackendProvider {
         }
         BinarySources sources = BinarySources.fromEnvironment(withOpenBao(request.config(), options),
                 versions(request.config()), options.cacheDir(), options.download(), options.build());
+        // The one slow key starts now, beside the binaries' lookup (and the servers' launch, if it takes longer).
+        java.util.concurrent.CompletableFuture<java.security.KeyPair> serviceAccountKeys = Pki.serviceAccountKeys();
+        long started = System.nanoTime();
         Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(servers(placement), sources, Progress::say);
+        java.time.Duration binariesTime = java.time.Duration.ofNanos(System.nanoTime() - started);
         if (placement.container()) {
             // Outside the start-up budget, like the binaries: the image is there, or pulled now.
             ContainerDocker.ensureImage(ContainerVault.imageName(placement.image()));
         }
         return deadline -> LocalBackend.start(binaries, request.vaultMode(), placement, request.keepOnFailure(),
-                deadline);
+                binariesTime, serviceAccountKeys, deadline);
     }
 
     static final String OPENBAO_MISSING = "OpenBao (vaultk8s.vault.flavor = openbao) needs a bao binary, and none "

@@ -303,6 +303,11 @@ public final class ManagedProcess implements AutoCloseable {
         return supervisor.isAlive() && ProcessHandle.of(serverPid).map(ProcessHandle::isAlive).orElse(false);
     }
 
+    /** Return how long ago the server was launched. */
+    public Duration sinceLaunch() {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
     /** Return the server's process id (not the supervisor's). */
     public long pid() {
         return serverPid;

@@ -3,10 +3,9 @@ package io.github.vaultk8strust.backend.local;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.support.PemKeys;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,32 +13,24 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apiguardian.api.API;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The local cluster's key material, generated fresh for every environment: a CA, the API server's serving
@@ -54,7 +45,25 @@ public final class Pki {
     /** Files and PEMs of one environment's key material. */
     public record Material(String caPem, Path caCert, Path servingCert, Path servingKey, String adminCertPem,
                            String adminKeyPem, Path serviceAccountKey, Path serviceAccountPublicKey,
-                           Path etcdCert, Path etcdKey, Path etcdClientCert, Path etcdClientKey) {
+                           Path etcdCert, Path etcdKey, Path etcdClientCert, Path etcdClientKey,
+                           CompletableFuture<KeyPair> pendingServiceAccountKeys) {
+
+        /**
+         * Wait for the service-account key and write {@link #serviceAccountKey()} and
+         * {@link #serviceAccountPublicKey()} (once): only kube-apiserver needs them, so etcd can start before.
+         */
+        public synchronized void awaitServiceAccountKey() {
+            if (Files.isRegularFile(serviceAccountPublicKey)) {
+                return;
+            }
+            try {
+                KeyPair keys = awaitKeys(pendingServiceAccountKeys);
+                write(serviceAccountKey, pkcs8(keys.getPrivate()));
+                write(serviceAccountPublicKey, pem(keys.getPublic()));
+            } catch (GeneralSecurityException e) {
+                throw new VaultK8sTrustException("Cannot generate the service-account key: " + e, e);
+            }
+        }
 
         @Override
         public String toString() {
@@ -73,78 +82,138 @@ public final class Pki {
      * covers 127.0.0.1, localhost and {@code servingDnsNames} (IPv4 literals among them become IP SANs).
      */
     public static Material generate(Path dir, List<String> servingDnsNames) {
+        Material material = generate(dir, servingDnsNames, serviceAccountKeys());
+        material.awaitServiceAccountKey();
+        return material;
+    }
+
+    /**
+     * Start generating the service-account signing key (RSA 2048) on a thread of its own and return it as it will
+     * be. It is the one slow key: in a fresh JVM, where the big-number arithmetic is not compiled yet, the JDK took
+     * about a second for it, longer than all the rest of the key material together, so it runs beside the rest, and
+     * {@code openssl} makes it when it is on the {@code PATH} (natively, in a tenth of that time); else the JDK does.
+     * The key is made for one environment and never reused.
+     */
+    public static CompletableFuture<KeyPair> serviceAccountKeys() {
+        CompletableFuture<KeyPair> keys = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                keys.complete(openSslRsaKey().orElseGet(Pki::jdkRsaKey));
+            } catch (RuntimeException | Error e) {
+                keys.completeExceptionally(e);
+            }
+        }, "vault-k8s-trust-service-account-key");
+        thread.setDaemon(true);
+        thread.start();
+        return keys;
+    }
+
+    // RS256 is what every OIDC client, Vault's included, accepts without extra configuration.
+    private static KeyPair jdkRsaKey() {
         try {
-            KeyPair caKeys = ec();
-            X500Name caName = new X500Name("CN=vault-k8s-trust-ca");
-            X509Certificate ca = sign(caName, caKeys, caName, caKeys, cert -> {
-                cert.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-                cert.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            });
-
-            KeyPair servingKeys = ec();
-            X509Certificate serving = sign(new X500Name("CN=kube-apiserver"), servingKeys, caName, caKeys, cert -> {
-                GeneralName[] names = new GeneralName[servingDnsNames.size() + 2];
-                names[0] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
-                names[1] = new GeneralName(GeneralName.dNSName, "localhost");
-                for (int i = 0; i < servingDnsNames.size(); i++) {
-                    // An IP literal (the Docker bridge gateway, for Vault in a container) is an iPAddress SAN.
-                    String name = servingDnsNames.get(i);
-                    names[i + 2] = new GeneralName(name.matches("[0-9.]+") ? GeneralName.iPAddress
-                            : GeneralName.dNSName, name);
-                }
-                cert.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
-                cert.addExtension(Extension.keyUsage, true,
-                        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-                cert.addExtension(Extension.extendedKeyUsage, false,
-                        new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            });
-
-            KeyPair adminKeys = ec();
-            X509Certificate admin = sign(new X500Name("O=system:masters,CN=vault-k8s-trust-admin"), adminKeys, caName,
-                    caKeys, cert -> {
-                        cert.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-                        cert.addExtension(Extension.extendedKeyUsage, false,
-                                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-                    });
-
-            KeyPair etcdKeys = ec();
-            X509Certificate etcd = sign(new X500Name("CN=etcd"), etcdKeys, caName, caKeys, cert -> {
-                cert.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                        new GeneralName(GeneralName.dNSName, "localhost")}));
-                cert.addExtension(Extension.keyUsage, true,
-                        new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-                // Client auth too: the same certificate serves etcd's (TLS-only) peer listener.
-                cert.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-            });
-            KeyPair etcdClientKeys = ec();
-            X509Certificate etcdClient = sign(new X500Name("CN=kube-apiserver-etcd-client"), etcdClientKeys, caName,
-                    caKeys, cert -> {
-                        cert.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-                        cert.addExtension(Extension.extendedKeyUsage, false,
-                                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-                    });
-
-            // RS256 is what every OIDC client, Vault's included, accepts without extra configuration.
             KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
             rsa.initialize(2048, RANDOM);
-            KeyPair saKeys = rsa.generateKeyPair();
+            return rsa.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new VaultK8sTrustException("Cannot generate the service-account key: " + e, e);
+        }
+    }
+
+    /** An RSA 2048 key from {@code openssl genpkey} (PKCS#8 on its standard output), or empty if that fails. */
+    static Optional<KeyPair> openSslRsaKey() {
+        Process process = null;
+        try {
+            process = new ProcessBuilder("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            process.getOutputStream().close();
+            String pem = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                return Optional.empty();
+            }
+            PrivateKey key = PemKeys.privateKey(pem, "openssl's service-account key");
+            if (!(key instanceof RSAPrivateCrtKey rsa) || rsa.getModulus().bitLength() != 2048) {
+                return Optional.empty();
+            }
+            PublicKey publicKey = KeyFactory.getInstance("RSA")
+                    .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+            return Optional.of(new KeyPair(publicKey, key));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return Optional.empty(); // no openssl, or an answer it cannot read: the JDK makes the key
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * As {@link #generate(Path, List)}, with the service-account key from {@link #serviceAccountKeys()}, which it
+     * does not wait for: {@link Material#awaitServiceAccountKey()} does, before kube-apiserver starts.
+     */
+    public static Material generate(Path dir, List<String> servingDnsNames, CompletableFuture<KeyPair> saKeyPair) {
+        try {
+            KeyPair caKeys = ec();
+            CertificateWriter.Spec caSpec = new CertificateWriter.Spec("vault-k8s-trust-ca", null, true,
+                    CertificateWriter.KEY_CERT_SIGN | CertificateWriter.CRL_SIGN, List.of(), List.of());
+            X509Certificate ca = sign(caSpec, caKeys, caSpec, caKeys);
+
+            // An IP literal among the names (the Docker bridge gateway, for Vault in a container) is an iPAddress SAN.
+            List<String> servingNames = new ArrayList<>(List.of("127.0.0.1", "localhost"));
+            servingNames.addAll(servingDnsNames);
+            KeyPair servingKeys = ec();
+            X509Certificate serving = sign(new CertificateWriter.Spec("kube-apiserver", null, false,
+                    CertificateWriter.DIGITAL_SIGNATURE | CertificateWriter.KEY_ENCIPHERMENT,
+                    List.of(CertificateWriter.SERVER_AUTH), servingNames), servingKeys, caSpec, caKeys);
+
+            KeyPair adminKeys = ec();
+            X509Certificate admin = sign(new CertificateWriter.Spec("vault-k8s-trust-admin", "system:masters", false,
+                    CertificateWriter.DIGITAL_SIGNATURE, List.of(CertificateWriter.CLIENT_AUTH), List.of()),
+                    adminKeys, caSpec, caKeys);
+
+            // Client auth too: the same certificate serves etcd's (TLS-only) peer listener.
+            KeyPair etcdKeys = ec();
+            X509Certificate etcd = sign(new CertificateWriter.Spec("etcd", null, false,
+                    CertificateWriter.DIGITAL_SIGNATURE | CertificateWriter.KEY_ENCIPHERMENT,
+                    List.of(CertificateWriter.SERVER_AUTH, CertificateWriter.CLIENT_AUTH),
+                    List.of("127.0.0.1", "localhost")), etcdKeys, caSpec, caKeys);
+            KeyPair etcdClientKeys = ec();
+            X509Certificate etcdClient = sign(new CertificateWriter.Spec("kube-apiserver-etcd-client", null, false,
+                    CertificateWriter.DIGITAL_SIGNATURE, List.of(CertificateWriter.CLIENT_AUTH), List.of()),
+                    etcdClientKeys, caSpec, caKeys);
 
             String caPem = pem(ca);
             Path caCert = write(dir.resolve("ca.crt"), caPem);
             Path servingCert = write(dir.resolve("apiserver.crt"), pem(serving) + caPem);
             Path servingKey = write(dir.resolve("apiserver.key"), pkcs8(servingKeys.getPrivate()));
-            Path saKey = write(dir.resolve("sa.key"), pkcs8(saKeys.getPrivate()));
-            Path saPub = write(dir.resolve("sa.pub"), pem(saKeys.getPublic()));
             Path etcdCert = write(dir.resolve("etcd.crt"), pem(etcd));
             Path etcdKey = write(dir.resolve("etcd.key"), pkcs8(etcdKeys.getPrivate()));
             Path etcdClientCert = write(dir.resolve("etcd-client.crt"), pem(etcdClient));
             Path etcdClientKey = write(dir.resolve("etcd-client.key"), pkcs8(etcdClientKeys.getPrivate()));
             return new Material(caPem, caCert, servingCert, servingKey, pem(admin), pkcs8(adminKeys.getPrivate()),
-                    saKey, saPub, etcdCert, etcdKey, etcdClientCert, etcdClientKey);
-        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+                    dir.resolve("sa.key"), dir.resolve("sa.pub"), etcdCert, etcdKey, etcdClientCert, etcdClientKey,
+                    saKeyPair);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            if (e instanceof VaultK8sTrustException || e instanceof UncheckedIOException) {
+                throw (RuntimeException) e;
+            }
             throw new VaultK8sTrustException("Cannot generate the local cluster's certificates: " + e, e);
+        }
+    }
+
+    private static KeyPair awaitKeys(CompletableFuture<KeyPair> keys) throws GeneralSecurityException {
+        try {
+            return keys.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VaultK8sTrustException("Interrupted while generating the service-account key", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GeneralSecurityException security) {
+                throw security;
+            }
+            throw new VaultK8sTrustException("Cannot generate the service-account key: " + e.getCause(), e.getCause());
         }
     }
 
@@ -153,25 +222,9 @@ public final class Pki {
         return InetAddress.getLoopbackAddress();
     }
 
-    private interface Extensions {
-        void add(X509v3CertificateBuilder builder) throws IOException;
-    }
-
-    private static X509Certificate sign(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
-                                        Extensions extensions)
-            throws IOException, OperatorCreationException, GeneralSecurityException {
-        Instant now = Instant.now();
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).abs(),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(VALIDITY)), subject,
-                subjectKeys.getPublic());
-        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-        builder.addExtension(Extension.subjectKeyIdentifier, false,
-                utils.createSubjectKeyIdentifier(subjectKeys.getPublic()));
-        builder.addExtension(Extension.authorityKeyIdentifier, false,
-                utils.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
-        extensions.add(builder);
-        return new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+    private static X509Certificate sign(CertificateWriter.Spec spec, KeyPair subjectKeys, CertificateWriter.Spec issuer,
+                                        KeyPair issuerKeys) throws GeneralSecurityException {
+        return CertificateWriter.sign(spec, subjectKeys.getPublic(), issuer, issuerKeys, VALIDITY, RANDOM);
     }
 
     private static KeyPair ec() throws GeneralSecurityException {
@@ -180,20 +233,23 @@ public final class Pki {
         return generator.generateKeyPair();
     }
 
-    private static String pem(Object object) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
-        }
-        return out.toString();
+    private static String pem(X509Certificate certificate) throws GeneralSecurityException {
+        return pem("CERTIFICATE", certificate.getEncoded());
     }
 
-    private static String pkcs8(PrivateKey key) throws IOException {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(new JcaPKCS8Generator(key, null));
-        }
-        return out.toString();
+    private static String pem(PublicKey key) {
+        return pem("PUBLIC KEY", key.getEncoded()); // X.509 SubjectPublicKeyInfo
+    }
+
+    private static String pkcs8(PrivateKey key) {
+        return pem("PRIVATE KEY", key.getEncoded()); // PKCS#8, unencrypted
+    }
+
+    /** PEM as OpenSSL writes it: the DER in Base64, 64 characters a line, between BEGIN and END lines. */
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     private static Path write(Path file, String content) {

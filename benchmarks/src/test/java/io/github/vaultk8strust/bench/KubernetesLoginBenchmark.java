@@ -1,4 +1,4 @@
-package io.github.vaultk8strust.it.bench;
+package io.github.vaultk8strust.bench;
 
 import io.github.vaultk8strust.AuthMethod;
 import io.github.vaultk8strust.Backend;
@@ -10,11 +10,6 @@ import io.github.vaultk8strust.core.Backends;
 import io.github.vaultk8strust.core.DefaultTrustEnvironment;
 import io.github.vaultk8strust.core.SettingsResolver;
 import io.github.vaultk8strust.core.TrustSettings;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -24,19 +19,15 @@ import java.util.Locale;
  * environment with both (mint + login, and the login alone, which for {@code kubernetes} includes Vault's
  * TokenReview round trip to the API server), alternated login by login. Writes Markdown to the path given.
  *
- * <p>{@code ./mvnw -Pbenchmark -DskipTests -pl src-it -am verify} runs it after {@link TrustBenchmark}.
+ * <p>A section of {@link EnvironmentBenchmark}'s report.
  */
-public final class KubernetesLoginBenchmark {
+final class KubernetesLoginBenchmark {
 
     private KubernetesLoginBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Path output = Path.of(args.length > 0 ? args[0] : "target/benchmark-kubernetes.md");
-        int runs = Integer.getInteger("vaultk8s.bench.runs", 5);
-        int logins = Integer.getInteger("vaultk8s.bench.logins", 200);
-        int warmup = Integer.getInteger("vaultk8s.bench.login.warmup", 20);
-        Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+    /** Measure and return the report's section. */
+    static String measure(int runs, int warmup, int logins) {
 
         TrustSettings jwtOnly = settings(AuthMethod.JWT);
         TrustSettings both = settings(AuthMethod.JWT, AuthMethod.KUBERNETES);
@@ -65,12 +56,10 @@ public final class KubernetesLoginBenchmark {
             }
         }
 
-        StringBuilder md = new StringBuilder("### kubernetes beside jwt, local backend\n\n");
-        md.append("Date ").append(OffsetDateTime.now(ZoneOffset.UTC)).append(", ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, JDK ")
-                .append(System.getProperty("java.runtime.version")).append("; ").append(runs)
-                .append(" alternated start-ups of each, ").append(logins).append(" alternated logins of each after ")
-                .append(warmup).append(" warm-up.\n\n");
+        StringBuilder md = new StringBuilder("## kubernetes beside jwt, in one JVM\n\n");
+        md.append(runs).append(" alternated start-ups of each (`DefaultTrustEnvironment.start`), ").append(logins)
+                .append(" alternated logins of each after ").append(warmup).append(" warm-up; load average at the end: ")
+                .append(Stats.loadAverage()).append(".\n\n");
         md.append("| measurement | median | p90 | min | max |\n|---|---:|---:|---:|---:|\n");
         row(md, "(d) start-up, `jwt` alone", startJwt);
         row(md, "(d) start-up, `jwt` + `kubernetes`", startBoth);
@@ -80,8 +69,7 @@ public final class KubernetesLoginBenchmark {
         row(md, "(e) `kubernetes` mint + login", kubernetes[0]);
         md.append("\nstart-up overhead of kubernetes: ").append(String.format(Locale.ROOT, "%+.1f %%",
                 (median(startBoth) / median(startJwt) - 1) * 100)).append(" (median against median)\n");
-        Files.writeString(output, md.toString(), StandardCharsets.UTF_8);
-        System.out.println(md);
+        return md.toString();
     }
 
     private static TrustSettings settings(AuthMethod... methods) {
