@@ -75,6 +75,12 @@ public final class ConfigKeys {
     public static final String DOWNLOAD_KEY = "vaultk8s.local.download";
     /** Configuration key: {@code false} forbids building server binaries from pinned Go modules. */
     public static final String BUILD_KEY = "vaultk8s.local.build";
+    /**
+     * Configuration key: {@code true} makes the local kube-apiserver serve every API group it serves by default
+     * ({@code batch}, {@code policy}, {@code autoscaling}, ...) instead of only the groups trust tests use, for tests
+     * that create objects of those groups; it costs some memory. Default {@code false}.
+     */
+    public static final String LOCAL_ALL_API_GROUPS_KEY = "vaultk8s.local.all-api-groups";
     /** Configuration key for {@code k3sImage}: the k3s image, e.g. {@code rancher/k3s:v1.34.1-k3s1}. */
     public static final String K3S_IMAGE_KEY = "vaultk8s.k3s.image";
     /** Configuration key for {@code vaultImage} on the k3s backend, e.g. {@code openbao/openbao:2.4}. */

@@ -101,6 +101,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     private String devRootToken;
     private ManagedProcess vaultProcess;
     private LocalPlacement placement;
+    private boolean allApiGroups;
     private ContainerVault containerVault;
     private volatile boolean closed;
     private final Map<String, Duration> phases = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
@@ -137,7 +138,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     /** As {@link #start(Map, VaultMode, LocalPlacement, Deadline)}, keeping a failed environment's directory if asked. */
     public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, LocalPlacement placement,
                                      boolean keepOnFailure, Deadline deadline) {
-        return start(binaries, vaultMode, placement, keepOnFailure, null, Pki.serviceAccountKeys(), deadline);
+        return start(binaries, vaultMode, placement, keepOnFailure, null, Pki.serviceAccountKeys(), false, deadline);
     }
 
     /**
@@ -148,13 +149,14 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, LocalPlacement placement,
                               boolean keepOnFailure, Duration binariesTime,
                               java.util.concurrent.CompletableFuture<java.security.KeyPair> serviceAccountKeys,
-                              Deadline deadline) {
+                              boolean allApiGroups, Deadline deadline) {
         Path parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
         EnvironmentDirectory.sweepStale(parent, Progress::say);
         for (int attempt = 1; ; attempt++) {
             LocalBackend backend = new LocalBackend(EnvironmentDirectory.create(parent), keepOnFailure,
                     Ports.reserve(3));
             backend.placement = placement;
+            backend.allApiGroups = allApiGroups;
             if (binariesTime != null) {
                 backend.phases.put(BINARIES_PHASE, binariesTime);
             }
@@ -297,7 +299,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 // requests of many tenants; one test run is one tenant, and its configuration objects and
                 // controllers cost memory); no watch cache (reads and watches go to etcd directly, as consistent
                 // as through the cache, and kube-apiserver no longer keeps a copy of every object).
-                "--runtime-config=" + runtimeConfig(),
+                "--runtime-config=" + runtimeConfig(allApiGroups),
                 "--enable-priority-and-fairness=false",
                 "--watch-cache=false",
                 "--cert-dir=" + dir.resolve("apiserver-certs")), goEnvironment("kube-apiserver"));
@@ -328,8 +330,15 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         phases.put(VAULT_PHASE, vaultProcess.sinceLaunch());
     }
 
-    /** The {@code --runtime-config} value serving only {@link #SERVED_API_GROUPS}. */
-    static String runtimeConfig() {
+    /**
+     * The {@code --runtime-config} value: only {@link #SERVED_API_GROUPS}; with {@code all}
+     * ({@link io.github.vaultk8strust.ConfigKeys#LOCAL_ALL_API_GROUPS_KEY}) kube-apiserver's own defaults (core
+     * {@code v1} is on by default, so naming it changes nothing).
+     */
+    static String runtimeConfig(boolean all) {
+        if (all) {
+            return "api/v1=true";
+        }
         StringBuilder value = new StringBuilder("api/all=false");
         for (String group : SERVED_API_GROUPS) {
             value.append(',').append(group.equals("v1") ? "api/v1" : group).append("=true");

@@ -90,6 +90,9 @@ public final class LocalBackendProvider implements BackendProvider {
         // The versions are the environment's identity: two classes asking for different ones never share one.
         shape.put("kubernetes-version", config.get(ConfigKeys.KUBERNETES_VERSION_KEY)
                 .orElse(ConfigKeys.DEFAULT_KUBERNETES_VERSION));
+        if (options.allApiGroups()) {
+            shape.put("api-groups", "all");
+        }
         shape.put("etcd-version", ServerVersions.etcdFor(shape.get("kubernetes-version")));
         if (openBao(config)) {
             if (placement.container()) {
@@ -130,14 +133,34 @@ public final class LocalBackendProvider implements BackendProvider {
         // The one slow key starts now, beside the binaries' lookup (and the servers' launch, if it takes longer).
         java.util.concurrent.CompletableFuture<java.security.KeyPair> serviceAccountKeys = Pki.serviceAccountKeys();
         long started = System.nanoTime();
-        Map<ServerBinary, Path> binaries = ServerBinaries.resolveAll(servers(placement), sources, Progress::say);
-        java.time.Duration binariesTime = java.time.Duration.ofNanos(System.nanoTime() - started);
-        if (placement.container()) {
-            // Outside the start-up budget, like the binaries: the image is there, or pulled now.
-            ContainerDocker.ensureImage(ContainerVault.imageName(placement.image()));
+        Map<ServerBinary, Path> binaries;
+        java.time.Duration binariesTime;
+        try {
+            binaries = ServerBinaries.resolveAll(servers(placement), sources, Progress::say);
+            binariesTime = java.time.Duration.ofNanos(System.nanoTime() - started);
+            if (placement.container()) {
+                // Outside the start-up budget, like the binaries: the image is there, or pulled now.
+                ContainerDocker.ensureImage(ContainerVault.imageName(placement.image()));
+            }
+        } catch (RuntimeException | Error e) {
+            // No environment will use the key: let its generation (an openssl process, when on the PATH) end
+            // before the failure propagates, so that nothing this call started outlives it.
+            settle(serviceAccountKeys);
+            throw e;
         }
         return deadline -> LocalBackend.start(binaries, request.vaultMode(), placement, request.keepOnFailure(),
-                binariesTime, serviceAccountKeys, deadline);
+                binariesTime, serviceAccountKeys, options.allApiGroups(), deadline);
+    }
+
+    /** Wait (at most 35 seconds: openssl's own limit, then the JDK's) for a key generation nobody needs. */
+    static void settle(java.util.concurrent.CompletableFuture<?> generation) {
+        try {
+            generation.handle((result, failure) -> null).get(35, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Nothing to add to the failure being reported.
+        }
     }
 
     static final String OPENBAO_MISSING = "OpenBao (vaultk8s.vault.flavor = openbao) needs a bao binary, and none "
