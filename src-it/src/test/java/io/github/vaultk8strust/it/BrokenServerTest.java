@@ -142,7 +142,14 @@ class BrokenServerTest {
             Thread.sleep(20);
         }
         long apiServerPid = Long.parseLong(Files.readString(pidFile).trim());
+        // Vault is launched right after kube-apiserver, without waiting for it: give it a moment to appear.
         Map<Long, String> processes = newDescendants(before);
+        long vaultGiveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!processes.containsValue("vault") && !processes.containsValue("bao") && !run.isDone()
+                && System.nanoTime() < vaultGiveUp) {
+            Thread.sleep(20);
+            processes = newDescendants(before);
+        }
         Files.createFile(scripts.resolve("go"));
 
         EngineExecutionResults results = run.get(3, TimeUnit.MINUTES);
