@@ -17,8 +17,8 @@ final class DefaultVaultSession implements VaultSession {
     private final List<String> policies;
     private final String address;
     // Built on first use: a login is on every test's path, and most tests use one of the two clients, or none.
-    private volatile Vault kv;
-    private volatile Vault api;
+    private Vault kv;
+    private Vault api;
     private final VaultApi admin;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -46,31 +46,19 @@ final class DefaultVaultSession implements VaultSession {
     }
 
     @Override
-    public Vault kv() {
-        Vault client = kv;
-        if (client == null) {
-            synchronized (this) {
-                if (kv == null) {
-                    kv = VaultApi.kvClient(address, token);
-                }
-                client = kv;
-            }
+    public synchronized Vault kv() {
+        if (kv == null) {
+            kv = VaultApi.kvClient(address, token);
         }
-        return client;
+        return kv;
     }
 
     @Override
-    public Vault api() {
-        Vault client = api;
-        if (client == null) {
-            synchronized (this) {
-                if (api == null) {
-                    api = VaultApi.plainClient(address, token);
-                }
-                client = api;
-            }
+    public synchronized Vault api() {
+        if (api == null) {
+            api = VaultApi.plainClient(address, token);
         }
-        return client;
+        return api;
     }
 
     @Override

@@ -47,15 +47,7 @@ public final class Tls {
                     .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certPem)));
             PrivateKey key = PemKeys.privateKey(Files.readString(keyPem, StandardCharsets.US_ASCII),
                     "The client key " + keyPem);
-            char[] password = new char[0];
-            KeyStore identity = KeyStore.getInstance("PKCS12");
-            identity.load(null, null);
-            identity.setKeyEntry("client", key, password, new Certificate[] {cert});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(identity, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), trustManagers(caPem), null);
-            return context;
+            return presenting(caPem, new Certificate[] {cert}, key);
         } catch (GeneralSecurityException | IOException e) {
             throw new VaultK8sTrustException("Cannot build a client TLS context from " + certPem + ": " + e, e);
         }
@@ -72,19 +64,25 @@ public final class Tls {
                     .generateCertificates(new ByteArrayInputStream(certPem.getBytes(StandardCharsets.US_ASCII)))
                     .toArray(Certificate[]::new);
             PrivateKey key = PemKeys.privateKey(keyPem, "The client key of " + source);
-            char[] password = new char[0];
-            KeyStore identity = KeyStore.getInstance("PKCS12");
-            identity.load(null, null);
-            identity.setKeyEntry("client", key, password, chain);
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(identity, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), trustManagers(caPem), null);
-            return context;
+            return presenting(caPem, chain, key);
         } catch (GeneralSecurityException | IOException e) {
             throw new VaultK8sTrustException("Cannot build a client TLS context for " + source + ": "
                     + e.getClass().getSimpleName(), e);
         }
+    }
+
+    /** An SSL context trusting exactly {@code caPem} and presenting {@code chain} with {@code key}. */
+    private static SSLContext presenting(String caPem, Certificate[] chain, PrivateKey key)
+            throws GeneralSecurityException, IOException {
+        char[] password = new char[0];
+        KeyStore identity = KeyStore.getInstance("PKCS12");
+        identity.load(null, null);
+        identity.setKeyEntry("client", key, password, chain);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(identity, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), trustManagers(caPem), null);
+        return context;
     }
 
     private static javax.net.ssl.TrustManager[] trustManagers(String caPem) throws GeneralSecurityException,
