@@ -89,7 +89,7 @@ public final class TrustSetup {
     public static final class VaultSide {
 
         private final TrustSetup setup;
-        private final CompletableFuture<String> rootToken;
+        final CompletableFuture<String> rootToken;
 
         private VaultSide(TrustSetup setup) {
             this.setup = setup;
