@@ -102,28 +102,41 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         PreparedBackend prepared = provider.prepare(new BackendRequest(settings.vaultMode(), settings.config(),
                 settings.keepOnFailure()));
         Deadline deadline = Deadline.in(settings.startupTimeout());
-        // The Vault half of the trust setup begins as soon as Vault answers, while the cluster boots.
+        // As soon as Vault answers, while the cluster boots: the Vault half of the trust setup begins, and the
+        // cluster's client is built and warmed up against the booting API server.
         java.util.concurrent.atomic.AtomicReference<TrustSetup.VaultSide> vaultSide =
                 new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<KubernetesClient> earlyKube =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Runnable> stopWarmUp = new java.util.concurrent.atomic.AtomicReference<>();
         long[] setupStarted = new long[1];
         RunningBackend backend;
         try {
             backend = prepared.start(deadline, ready -> {
                 setupStarted[0] = System.nanoTime();
-                TrustSetup.VaultSide previous = vaultSide.getAndSet(TrustSetup.beginVaultSide(settings, ready,
-                        deadline));
-                if (previous != null) {
-                    previous.cancelAndAwait();
-                }
+                // A start tried again hands over a new backend: drop what was begun on the old one.
+                Optional.ofNullable(stopWarmUp.getAndSet(null)).ifPresent(Runnable::run);
+                Optional.ofNullable(earlyKube.getAndSet(null)).ifPresent(KubernetesClient::close);
+                stopVaultSide(vaultSide.getAndSet(null));
+                vaultSide.set(TrustSetup.beginVaultSide(settings, ready, deadline));
+                KubernetesClient client = new KubernetesClientBuilder().withConfig(ready.cluster().adminConfig())
+                        .build();
+                earlyKube.set(client);
+                stopWarmUp.set(ClientWarmUp.cluster(client, ready.cluster(), deadline));
             });
         } catch (RuntimeException | Error e) {
+            Optional.ofNullable(stopWarmUp.get()).ifPresent(Runnable::run);
             stopVaultSide(vaultSide.get());
+            Closer.closeAll(e, earlyKube.get());
             throw e;
         }
+        Optional.ofNullable(stopWarmUp.get()).ifPresent(Runnable::run);
         long backendReady = System.nanoTime();
-        KubernetesClient kube = null;
+        KubernetesClient kube = earlyKube.get();
         try {
-            kube = new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
+            if (kube == null) {
+                kube = new KubernetesClientBuilder().withConfig(backend.cluster().adminConfig()).build();
+            }
             if (setupStarted[0] == 0) {
                 setupStarted[0] = System.nanoTime();
             }

@@ -19,9 +19,10 @@ public interface PreparedBackend {
 
     /**
      * As {@link #start(Deadline)}, and hand the backend to {@code vaultReady} as soon as its Vault answers, which may
-     * be before its cluster is ready: the trust flow then initialises Vault while the cluster boots. Only
-     * {@link RunningBackend#vault()} may be used before this method returns; {@link RunningBackend#cluster()} is
-     * ready only then. When a start is tried again after a failure, {@code vaultReady} may be called again, with the
+     * be before its cluster is ready: the trust flow then initialises Vault while the cluster boots. Then
+     * {@link RunningBackend#vault()} is usable, and {@link RunningBackend#cluster()} already knows the API server's
+     * address, CA and credentials, but the API server may not answer yet (the trust flow builds its client and warms
+     * it up meanwhile); it is ready when this method returns. When a start is tried again after a failure, {@code vaultReady} may be called again, with the
      * new backend (the earlier one is closed by then). By default, once the whole start has succeeded.
      */
     default RunningBackend start(Deadline deadline, Consumer<RunningBackend> vaultReady) {
