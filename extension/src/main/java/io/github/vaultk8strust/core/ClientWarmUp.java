@@ -31,6 +31,49 @@ final class ClientWarmUp {
         thread.start();
     }
 
+    /**
+     * Warm {@code kube} up against the cluster while its API server boots: on a thread of its own, wait until the API
+     * server answers {@code GET /version}, then make the same call through {@code kube}, so that its connection, TLS
+     * session and request path are ready when the trust setup's cluster steps begin. Only a head start: every failure
+     * is ignored. Return what stops the warm-up and waits until its thread has ended.
+     */
+    static Runnable cluster(KubernetesClient kube, io.github.vaultk8strust.spi.Cluster cluster,
+                            io.github.vaultk8strust.support.Deadline deadline) {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread thread = new Thread(() -> {
+            try {
+                io.github.vaultk8strust.support.BlockingHttp http = io.github.vaultk8strust.support.BlockingHttp.tls(
+                        io.github.vaultk8strust.support.Tls.trusting(cluster.caPem()), java.time.Duration.ofSeconds(1));
+                java.net.URI version = java.net.URI.create(cluster.apiServerUrl() + "/version");
+                while (!stop.get() && !deadline.expired()) {
+                    try {
+                        if (http.send("GET", version, Map.of(), null, java.time.Duration.ofSeconds(1)).status() == 200) {
+                            kube.getKubernetesVersion();
+                            return;
+                        }
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // Not listening yet.
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | LinkageError e) {
+                // Only a head start.
+            }
+        }, "vault-k8s-trust-warm-up-cluster");
+        thread.setDaemon(true);
+        thread.start();
+        return () -> {
+            stop.set(true);
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
     private static void run() {
         try (KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withAutoConfigure(false).build())

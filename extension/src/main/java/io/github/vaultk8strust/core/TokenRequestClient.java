@@ -5,25 +5,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.Config;
 import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.support.BlockingHttp;
 import io.github.vaultk8strust.support.Tls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
  * The TokenRequest ({@code POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token}) sent straight over the JDK's
- * {@link HttpClient}, HTTP/1.1 with a kept-alive connection, with the administrator's credentials of the cluster's
+ * {@link java.net.HttpURLConnection} ({@link BlockingHttp}), HTTP/1.1 with a kept-alive connection, with the administrator's credentials of the cluster's
  * {@link Config}. It is the per-test hot path ({@code @VaultLogin}, {@code mintToken}): through fabric8's generic
  * client the same request cost two to five milliseconds more (its request pipeline and model mapping), about as much
  * as the API server's own work. Only what a kubeconfig of the two backends carries is handled (CA, client
@@ -32,7 +32,7 @@ import javax.net.ssl.SSLContext;
  */
 final class TokenRequestClient {
 
-    private final HttpClient http;
+    private final BlockingHttp http;
     private final String masterUrl;
     private final String bearer;
     private final Duration timeout;
@@ -41,7 +41,7 @@ final class TokenRequestClient {
     record Answer(int status, Optional<String> token, String message) {
     }
 
-    private TokenRequestClient(HttpClient http, String masterUrl, String bearer, Duration timeout) {
+    private TokenRequestClient(BlockingHttp http, String masterUrl, String bearer, Duration timeout) {
         this.http = http;
         this.masterUrl = masterUrl.endsWith("/") ? masterUrl.substring(0, masterUrl.length() - 1) : masterUrl;
         this.bearer = bearer;
@@ -66,10 +66,9 @@ final class TokenRequestClient {
             SSLContext tls = cert.isPresent() && key.isPresent()
                     ? Tls.mutual(ca.get(), cert.get(), key.get(), "the cluster administrator's credentials")
                     : Tls.trusting(ca.get());
-            // HTTP/1.1: the JDK's HTTP/2 client meets GOAWAY from kube-apiserver; one kept-alive connection (and
-            // TLS session) serves every request after the first.
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            // HTTP/1.1 on the calling thread; one kept-alive connection (and TLS session) serves every request after
+            // the first.
+            BlockingHttp http = BlockingHttp.tls(tls, Duration.ofSeconds(5));
             Integer requestTimeout = config.getRequestTimeout();
             int timeoutMillis = requestTimeout != null && requestTimeout > 0 ? requestTimeout : 30_000;
             return Optional.of(new TokenRequestClient(http, config.getMasterUrl(), bearer,
@@ -89,27 +88,24 @@ final class TokenRequestClient {
         spec.put("expirationSeconds", expirationSeconds);
         URI uri = URI.create(masterUrl + "/api/v1/namespaces/" + segment(namespace) + "/serviceaccounts/"
                 + segment(serviceAccount) + "/token");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", "application/json");
+        if (bearer != null) {
+            headers.put("Authorization", "Bearer " + bearer);
+        }
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Content-Type", "application/json").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(VaultApi.JSON.writeValueAsBytes(body)));
-            if (bearer != null) {
-                request.header("Authorization", "Bearer " + bearer);
-            }
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            BlockingHttp.Response response = http.send("POST", uri, headers, VaultApi.JSON.writeValueAsBytes(body),
+                    timeout);
             JsonNode answer = parse(response.body());
             String token = answer.path("status").path("token").asText("");
-            return new Answer(response.statusCode(), token.isEmpty() ? Optional.empty() : Optional.of(token),
+            return new Answer(response.status(), token.isEmpty() ? Optional.empty() : Optional.of(token),
                     answer.path("message").asText(new String(response.body(), StandardCharsets.UTF_8)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot serialise a TokenRequest: " + e, e);
         } catch (IOException e) {
             throw new VaultK8sTrustException("The TokenRequest for " + namespace + "/" + serviceAccount
                     + " could not be sent to " + masterUrl + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VaultK8sTrustException("Interrupted during the TokenRequest for " + namespace + "/"
-                    + serviceAccount, e);
         }
     }
 

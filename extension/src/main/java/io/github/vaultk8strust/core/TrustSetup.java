@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
@@ -69,6 +70,7 @@ public final class TrustSetup {
     private final RunningBackend backend;
     private final KubernetesClient kube;
     private final Deadline deadline;
+    private final java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Prepare the flow; nothing happens until {@link #run()}. */
     public TrustSetup(TrustSettings settings, RunningBackend backend, KubernetesClient kube, Deadline deadline) {
@@ -78,63 +80,141 @@ public final class TrustSetup {
         this.deadline = deadline;
     }
 
+    /**
+     * The Vault half of the setup (initialisation, KV, the auth mounts, policies), which needs no cluster: begun on a
+     * thread of its own as soon as Vault answers, while the cluster may still be booting
+     * ({@link io.github.vaultk8strust.spi.PreparedBackend#start(Deadline, java.util.function.Consumer)}), and
+     * joined by {@link #run(VaultSide)}.
+     */
+    public static final class VaultSide {
+
+        private final TrustSetup setup;
+        final CompletableFuture<String> rootToken;
+
+        private VaultSide(TrustSetup setup) {
+            this.setup = setup;
+            this.rootToken = onOwnThread("vault", setup::prepareVault);
+        }
+
+        /**
+         * Stop at the next step or wait (the backend's start failed, or is being tried again, so this Vault is gone
+         * or going), and return once nothing of it runs any more.
+         */
+        public void cancelAndAwait() {
+            setup.cancelled.set(true);
+            rootToken.handle((root, failure) -> null).join();
+        }
+    }
+
+    /** Begin the Vault half on {@code backend}, whose Vault answers; its cluster need not be ready. */
+    public static VaultSide beginVaultSide(TrustSettings settings, RunningBackend backend, Deadline deadline) {
+        return new VaultSide(new TrustSetup(settings, backend, null, deadline));
+    }
+
     /** Run every step; a failed step raises {@link VaultK8sTrustException} naming it, with the server's message. */
     public Result run() {
-        // The Vault steps that do not need the cluster run beside the Kubernetes steps: the first auth mount after
-        // unsealing alone takes a few hundred milliseconds.
-        CompletableFuture<String> vaultSide = CompletableFuture.supplyAsync(() -> {
-            String root = initialiseVault();
-            VaultApi vault = VaultApi.of(backend.vault().address(), root);
-            mountKv(vault);
-            if (settings.enabled(AuthMethod.JWT)) {
-                enableJwtAuth(vault);
-            }
-            if (settings.enabled(AuthMethod.KUBERNETES)) {
-                enableAuth(vault, settings.kubernetesAuthPath(), "kubernetes");
-            }
-            writePolicies(vault);
-            return root;
-        });
-        Map<String, Object> discovery;
-        try {
-            discovery = checkDiscovery();
+        return run(null);
+    }
+
+    /**
+     * Run every step, the Vault half's only if {@code vaultSide} (begun on this backend) is {@code null}; a failed step
+     * raises {@link VaultK8sTrustException} naming it, with the server's message.
+     */
+    public Result run(VaultSide vaultSide) {
+        // The steps that do not depend on one another run at once, each on a thread of its own (they wait on the
+        // servers, and in a fresh JVM on class loading): the Vault half (unless begun already); the discovery check;
+        // the anonymous discovery binding with its proof; the namespaces and service accounts. What needs both sides
+        // (the auth methods' configuration and the roles) follows.
+        CompletableFuture<String> vault = vaultSide != null ? vaultSide.rootToken
+                : onOwnThread("vault", this::prepareVault);
+        CompletableFuture<Map<String, Object>> discoveryCheck = onOwnThread("discovery", this::checkDiscovery);
+        CompletableFuture<Void> anonymousDiscovery = onOwnThread("anonymous-discovery", () -> {
             bindAnonymousDiscovery();
+            return null;
+        });
+        CompletableFuture<Void> accounts = onOwnThread("service-accounts", () -> {
             createNamespacesAndServiceAccounts();
             if (settings.enabled(AuthMethod.KUBERNETES)) {
                 bindTokenReviewers();
             }
-        } catch (RuntimeException e) {
-            // Let the Vault side finish (or fail) before the caller stops the servers under it.
-            vaultSide.handle((root, failure) -> null).join();
+            return null;
+        });
+        // Every step finishes (or fails) before a failure is reported, so that the caller never stops the servers
+        // under a step still running; the first failure in the walkthrough's order is thrown, the others are added
+        // to it as suppressed.
+        List<CompletableFuture<?>> steps = List.of(discoveryCheck, anonymousDiscovery, accounts, vault);
+        CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> null).join();
+        Throwable first = null;
+        for (CompletableFuture<?> step : steps) {
+            Throwable failure = step.handle((ignored, e) -> e instanceof CompletionException c && c.getCause() != null
+                    ? c.getCause() : e).join();
+            if (failure != null && first == null) {
+                first = failure;
+            } else if (failure != null) {
+                first.addSuppressed(failure);
+            }
+        }
+        if (first instanceof RuntimeException e) {
             throw e;
         }
-        String root = joinVaultSide(vaultSide);
-        VaultApi vault = VaultApi.of(backend.vault().address(), root);
-        RoleWriter roles = new RoleWriter(vault, settings);
+        if (first instanceof Error e) {
+            throw e;
+        }
+        Map<String, Object> discovery = discoveryCheck.join();
+        String root = vault.join();
+        VaultApi api = VaultApi.of(backend.vault().address(), root);
+        RoleWriter roles = new RoleWriter(api, settings);
         if (settings.enabled(AuthMethod.JWT)) {
-            configureJwtAuth(vault);
+            configureJwtAuth(api);
             roles.writeJwtRoles();
         }
         if (settings.enabled(AuthMethod.KUBERNETES)) {
-            configureKubernetesAuth(vault);
+            configureKubernetesAuth(api);
             roles.writeKubernetesRoles();
         }
         roles.failOnProblems();
         return new Result(root, discovery);
     }
 
-    private static String joinVaultSide(CompletableFuture<String> vaultSide) {
-        try {
-            return vaultSide.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
+    /** The Vault half: initialise (or take dev mode's root token), mount KV v2 and the auth methods, write policies. */
+    private String prepareVault() {
+        String root = initialiseVault();
+        VaultApi vault = VaultApi.of(backend.vault().address(), root);
+        proceed();
+        mountKv(vault);
+        proceed();
+        if (settings.enabled(AuthMethod.JWT)) {
+            enableJwtAuth(vault);
         }
+        if (settings.enabled(AuthMethod.KUBERNETES)) {
+            enableAuth(vault, settings.kubernetesAuthPath(), "kubernetes");
+        }
+        proceed();
+        writePolicies(vault);
+        return root;
+    }
+
+    /** Throw if the Vault half was cancelled ({@link VaultSide#cancelAndAwait()}). */
+    private void proceed() {
+        if (cancelled.get()) {
+            throw new VaultK8sTrustException("The Vault half of the trust setup was stopped: the backend's start failed "
+                    + "or was tried again");
+        }
+    }
+
+    /** Run {@code step} on a new daemon thread (not the common pool, which has one thread on two cores). */
+    private static <T> CompletableFuture<T> onOwnThread(String name, Supplier<T> step) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(step.get());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        }, "vault-k8s-trust-setup-" + name);
+        thread.setDaemon(true);
+        thread.start();
+        return result;
     }
 
     // 1. "kubectl get --raw /.well-known/openid-configuration"
@@ -243,6 +323,7 @@ public final class TrustSetup {
                     + names(init.body()));
         }
         for (int i = 0; i < 3; i++) {
+            proceed();
             VaultApi.Answer unseal = VaultApi.write(anonymous, "sys/unseal", Map.of("key", keys.get(i)));
             if (!unseal.ok()) {
                 throw stepFailed("vault operator unseal (key " + (i + 1) + " of 3)", unseal);
@@ -259,6 +340,7 @@ public final class TrustSetup {
     private void awaitActive(VaultApi anonymous) {
         try {
             Readiness.await(deadline, "Vault active", () -> {
+                proceed();
                 VaultApi.Answer health = VaultApi.read(anonymous, "sys/health");
                 return health.status() == 200 ? null : "HTTP " + health.status();
             });
@@ -281,6 +363,7 @@ public final class TrustSetup {
         AtomicReference<VaultApi.Answer> last = new AtomicReference<>();
         try {
             Readiness.await(deadline, "KV v2 ready", () -> {
+                proceed();
                 VaultApi.Answer write = VaultApi.write(vault, probe, Map.of("data", Map.of("ready", "true")));
                 last.set(write);
                 return write.ok() ? null : "HTTP " + write.status() + " " + write.errors();

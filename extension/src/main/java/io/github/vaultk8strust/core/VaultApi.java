@@ -10,19 +10,19 @@ import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.vaultk8strust.VaultK8sTrustException;
 import java.io.IOException;
+import io.github.vaultk8strust.support.BlockingHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apiguardian.api.API;
 
 /**
- * The library's own Vault HTTP client, for the trust setup, readiness probes and login diagnosis: the JDK's
- * {@link HttpClient} and Jackson, paths sent as written, every answer returned with its status and JSON body (4xx and
+ * The library's own Vault HTTP client, for the trust setup, logins, readiness probes and login diagnosis: the JDK's
+ * {@link java.net.HttpURLConnection} on the calling thread ({@link BlockingHttp}) and Jackson, paths sent as written, every answer returned with its status and JSON body (4xx and
  * 5xx included; an unreachable Vault answers status 0 with the transport error). vault-java-driver is used only for
  * the clients injected into tests ({@link #plainClient}, {@link #kvClient}).
  */
@@ -30,8 +30,7 @@ import org.apiguardian.api.API;
 public final class VaultApi {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final BlockingHttp HTTP = BlockingHttp.plain(Duration.ofSeconds(2));
 
     private final String address;
     private final String token;
@@ -98,27 +97,24 @@ public final class VaultApi {
     }
 
     private Answer send(String method, String path, Object data) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + "/v1/" + path)).timeout(timeout);
+        Map<String, String> headers = new LinkedHashMap<>();
         if (token != null) {
-            request.header("X-Vault-Token", token);
+            headers.put("X-Vault-Token", token);
         }
         try {
-            if (data == null) {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                request.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(data)));
+            byte[] body = null;
+            if (data != null) {
+                headers.put("Content-Type", "application/json");
+                body = JSON.writeValueAsBytes(data);
             }
-            HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(response.statusCode(), parse(response.body()));
+            BlockingHttp.Response response = HTTP.send(method, URI.create(address + "/v1/" + path), headers, body,
+                    timeout);
+            return new Answer(response.status(), parse(response.body()));
         } catch (JsonProcessingException e) {
             throw new VaultK8sTrustException("Cannot serialise the body for " + method + " " + path + ": " + e, e);
         } catch (IOException e) {
             return new Answer(0, JSON.createObjectNode().set("errors", JSON.createArrayNode()
                     .add(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VaultK8sTrustException("Interrupted during " + method + " " + path, e);
         }
     }
 

@@ -71,7 +71,7 @@ class KeepOnFailureTest {
                 names = files.map(p -> p.getFileName().toString()).toList();
             }
             assertThat(names).contains("kube-apiserver.log", "etcd.log", EnvironmentDirectory.KEPT_FILE, "ca.crt")
-                    .noneMatch(n -> n.endsWith(".key"));
+                    .noneMatch(n -> n.endsWith(".key")).doesNotContain("admin-token.csv");
             assertThat(Files.readString(dir.resolve("kube-apiserver.log"))).contains("simulated crash");
             assertThat(captured.toString(StandardCharsets.UTF_8))
                     .contains("kept the failed environment's directory for inspection (vaultk8s.keep-on-failure=true): "

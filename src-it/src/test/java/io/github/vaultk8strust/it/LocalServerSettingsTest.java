@@ -44,8 +44,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local backend's memory settings (LocalBackend: {@code SERVED_API_GROUPS} through {@code --runtime-config},
- * API Priority and Fairness off, the watch cache off, {@code GOGC} per server) against the real servers: each test
+ * The local backend's memory and speed settings (LocalBackend: {@code SERVED_API_GROUPS} through
+ * {@code --runtime-config}, API Priority and Fairness off, the watch cache off, {@code GOGC} per server, Vault's
+ * storage in memory, the administrator's token) against the real servers: each test
  * proves that what the trust flow and its tests need still works with what was switched off, and that what was
  * switched off is off.
  */
@@ -181,6 +182,52 @@ class LocalServerSettingsTest {
         List<String> apiServer = commandLineOf(backend.serverPids().get("kube-apiserver"));
         assertThat(apiServer).contains("--enable-priority-and-fairness=false", "--watch-cache=false")
                 .anyMatch(arg -> arg.startsWith("--runtime-config=api/all=false,"));
+    }
+
+    @Test
+    void theAdministratorIsSystemMastersByATokenThatNoLogShows() throws Exception {
+        io.fabric8.kubernetes.client.Config admin = kube.getConfiguration();
+        assertThat(admin.getClientCertData()).as("no client certificate").isNull();
+        String token = admin.getOauthToken();
+        assertThat(token).matches("[0-9a-f]{64}");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1) // the JDK's HTTP/2 meets GOAWAY here
+                .sslContext(io.github.vaultk8strust.support.Tls.trusting(environment.caPem())).build();
+        java.net.http.HttpResponse<String> review = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(environment.apiServerUrl()
+                                + "/apis/authentication.k8s.io/v1/selfsubjectreviews"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(review.statusCode()).as(review.body()).isEqualTo(201);
+        assertThat(review.body()).contains("\"username\":\"vault-k8s-trust-admin\"").contains("system:masters");
+        // A wrong token is refused, not taken for anonymous.
+        java.net.http.HttpResponse<String> wrong = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(environment.apiServerUrl() + "/api/v1/namespaces"))
+                .header("Authorization", "Bearer " + "0".repeat(64)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+
+        LocalBackend backend = (LocalBackend) ((DefaultTrustEnvironment) environment).runningBackend();
+        try (var logs = Files.list(backend.directory())) {
+            for (Path log : logs.filter(f -> f.toString().endsWith(".log")).toList()) {
+                assertThat(Files.readString(log)).as(log.toString()).doesNotContain(token);
+            }
+        }
+    }
+
+    @Test
+    void vaultKeepsItsDataInMemoryOnly() throws Exception {
+        java.net.http.HttpResponse<String> status = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(environment.vaultAddress()
+                        + "/v1/sys/seal-status")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(status.body()).contains("\"storage_type\":\"inmem\"").contains("\"initialized\":true");
+        LocalBackend backend = (LocalBackend) ((DefaultTrustEnvironment) environment).runningBackend();
+        assertThat(Files.readString(backend.directory().resolve("vault.hcl"))).contains("storage \"inmem\"");
+        try (var files = Files.list(backend.directory())) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("vault-data"));
+        }
     }
 
     private static Map<String, String> environmentOf(long pid) throws Exception {

@@ -214,8 +214,8 @@ public final class EnvironmentDirectory {
     }
 
     /**
-     * Keep a failed environment's directory for inspection: delete its private keys (the logs, configuration and
-     * certificates stay; the logs were masked as they were written), mark it so that no sweep removes it, and
+     * Keep a failed environment's directory for inspection: delete its private keys and the administrator's token
+     * file (the logs, configuration and certificates stay; the logs were masked as they were written), mark it so that no sweep removes it, and
      * return what to tell the user.
      */
     public static String keep(Path dir) {
@@ -223,19 +223,19 @@ public final class EnvironmentDirectory {
         try (var files = Files.walk(dir)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(".key")) {
+                if (name.endsWith(".key") || name.endsWith("-token.csv")) {
                     Files.deleteIfExists(file);
                     deleted.add(name);
                 }
             }
             Files.writeString(dir.resolve(KEPT_FILE), "Kept by vault-k8s-trust after a failure (vaultk8s.keep-on-failure"
-                    + "=true). Private keys were deleted; delete this directory when done.\n", StandardCharsets.UTF_8);
+                    + "=true). Private keys and tokens were deleted; delete this directory when done.\n", StandardCharsets.UTF_8);
         } catch (IOException | UncheckedIOException e) {
             return "kept the failed environment's directory " + dir + ", but could not tidy it (" + e + "); it may "
                     + "still hold private keys: delete it when done";
         }
         return "kept the failed environment's directory for inspection (vaultk8s.keep-on-failure=true): " + dir
-                + " (server logs *.log with secrets masked, configuration, certificates; private keys deleted"
+                + " (server logs *.log with secrets masked, configuration, certificates; private keys and tokens deleted"
                 + (deleted.isEmpty() ? "" : ": " + deleted) + "). Delete it when done.";
     }
 }

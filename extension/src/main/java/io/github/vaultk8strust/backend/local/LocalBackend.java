@@ -138,18 +138,21 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     /** As {@link #start(Map, VaultMode, LocalPlacement, Deadline)}, keeping a failed environment's directory if asked. */
     public static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, LocalPlacement placement,
                                      boolean keepOnFailure, Deadline deadline) {
-        return start(binaries, vaultMode, placement, keepOnFailure, null, Pki.serviceAccountKeys(), false, deadline);
+        return start(binaries, vaultMode, placement, keepOnFailure, null, Pki.serviceAccountKeys(), false,
+                backend -> { }, deadline);
     }
 
     /**
      * As above, also reporting how long finding the binaries took ({@link #BINARIES_PHASE}) when known, with the
      * service-account key already being generated ({@link Pki#serviceAccountKeys()}, started before the binaries
-     * were looked for).
+     * were looked for), and handing the backend to {@code vaultReady} as soon as Vault answers, before kube-apiserver
+     * is ready ({@link io.github.vaultk8strust.spi.PreparedBackend#start(Deadline, java.util.function.Consumer)}).
      */
     static LocalBackend start(Map<ServerBinary, Path> binaries, VaultMode vaultMode, LocalPlacement placement,
                               boolean keepOnFailure, Duration binariesTime,
                               java.util.concurrent.CompletableFuture<java.security.KeyPair> serviceAccountKeys,
-                              boolean allApiGroups, Deadline deadline) {
+                              boolean allApiGroups,
+                              java.util.function.Consumer<RunningBackend> vaultReady, Deadline deadline) {
         Path parent = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
         EnvironmentDirectory.sweepStale(parent, Progress::say);
         for (int attempt = 1; ; attempt++) {
@@ -162,7 +165,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
             }
             ManagedProcess.deleteDirectoryAtExit(backend.dir);
             try {
-                backend.startServers(binaries, vaultMode, serviceAccountKeys, deadline);
+                backend.startServers(binaries, vaultMode, serviceAccountKeys, vaultReady, deadline);
                 backend.watch();
                 return backend;
             } catch (ManagedProcess.PortConflictException e) {
@@ -201,7 +204,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
 
     private void startServers(Map<ServerBinary, Path> binaries, VaultMode mode,
                               java.util.concurrent.CompletableFuture<java.security.KeyPair> serviceAccountKeys,
-                              Deadline deadline) {
+                              java.util.function.Consumer<RunningBackend> vaultReady, Deadline deadline) {
         int apiPort = ports.port(1);
         int vaultPort = ports.port(2);
         // The issuer is what Vault fetches discovery from, so it must be reachable from Vault, by that name, with a
@@ -279,6 +282,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 "--tls-cert-file=" + pki.servingCert(),
                 "--tls-private-key-file=" + pki.servingKey(),
                 "--client-ca-file=" + pki.caCert(),
+                "--token-auth-file=" + pki.adminTokenFile(),
                 // RBAC is required: with AlwaysAllow the server forces anonymous auth off and skips creating the
                 // system:service-account-issuer-discovery cluster role.
                 "--authorization-mode=RBAC",
@@ -318,16 +322,18 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         // check still runs first, so that an etcd that dies is reported as such, with its log.
         awaitEtcd(etcd, etcdClient, etcdUrl, deadline);
         phases.put(ETCD_PHASE, etcd.sinceLaunch());
-        awaitApiServer(apiserver, deadline);
-        phases.put(APISERVER_PHASE, apiserver.sinceLaunch());
+        // Vault is ready well before kube-apiserver (about two seconds, on two cores): the trust flow initialises it
+        // while kube-apiserver boots.
         if (containerVault != null) {
             containerVault.awaitStarted();
             vaultAddress = containerVault.address();
-            return;
+        } else {
+            awaitVaultProcess(http, deadline);
+            phases.put(VAULT_PHASE, vaultProcess.sinceLaunch());
         }
-        awaitVaultProcess(http, deadline);
-        // Checked last, so this is when it was seen ready (it usually is long before kube-apiserver).
-        phases.put(VAULT_PHASE, vaultProcess.sinceLaunch());
+        vaultReady.accept(this);
+        awaitApiServer(apiserver, deadline);
+        phases.put(APISERVER_PHASE, apiserver.sinceLaunch());
     }
 
     /**
@@ -407,12 +413,13 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                             "GOGC", GO_GC.get("vault")));
         }
         Path config = dir.resolve("vault.hcl");
-        // disable_clustering: a single server needs no cluster listener, which Vault would otherwise open on the
-        // API port + 1, a port nobody reserved.
+        // Storage in memory: an environment lives exactly as long as its Vault process, which is never restarted, so
+        // nothing needs to reach the disk; logins and revocations no longer write files (measured on one environment:
+        // about 0.4 ms less per login and 1.5 ms less per revocation). Initialisation, sealing and unsealing are
+        // those of any real server. disable_clustering: a single server needs no cluster listener, which Vault would
+        // otherwise open on the API port + 1, a port nobody reserved.
         write(config, """
-                storage "file" {
-                  path = "%s"
-                }
+                storage "inmem" {}
                 listener "tcp" {
                   address     = "%s"
                   tls_disable = true
@@ -422,7 +429,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 disable_mlock      = true
                 default_lease_ttl  = "168h"
                 max_lease_ttl      = "720h"
-                """.formatted(dir.resolve("vault-data"), listen, listen));
+                """.formatted(listen, listen));
         return launch(binaryName(binary), 2, List.of(binary.toString(), "server", "-config=" + config),
                 goEnvironment("vault"));
     }
@@ -566,9 +573,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         return new ConfigBuilder(Config.empty())
                 .withMasterUrl(apiServerUrl)
                 .withCaCertData(b64.encodeToString(pki.caPem().getBytes(StandardCharsets.US_ASCII)))
-                .withClientCertData(b64.encodeToString(pki.adminCertPem().getBytes(StandardCharsets.US_ASCII)))
-                .withClientKeyData(b64.encodeToString(pki.adminKeyPem().getBytes(StandardCharsets.US_ASCII)))
-                .withClientKeyAlgo("EC")
+                .withOauthToken(pki.adminToken())
                 .withRequestTimeout(30_000)
                 .build();
     }
@@ -610,7 +615,7 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     }
 
     /**
-     * Stop the servers in reverse order of start and delete the directory; keep it instead (private keys deleted)
+     * Stop the servers in reverse order of start and delete the directory; keep it instead (private keys and the token file deleted)
      * when the environment failed and {@code keepOnFailure} is set.
      */
     @Override

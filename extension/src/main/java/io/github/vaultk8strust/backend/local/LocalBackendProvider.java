@@ -10,7 +10,9 @@ import io.github.vaultk8strust.spi.BackendFeature;
 import io.github.vaultk8strust.spi.BackendProvider;
 import io.github.vaultk8strust.spi.BackendRequest;
 import io.github.vaultk8strust.spi.PreparedBackend;
+import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.container.ContainerVault;
+import io.github.vaultk8strust.support.Deadline;
 import io.github.vaultk8strust.support.Progress;
 import io.github.vaultk8strust.support.ServerVersions;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
@@ -148,8 +151,18 @@ public final class LocalBackendProvider implements BackendProvider {
             settle(serviceAccountKeys);
             throw e;
         }
-        return deadline -> LocalBackend.start(binaries, request.vaultMode(), placement, request.keepOnFailure(),
-                binariesTime, serviceAccountKeys, options.allApiGroups(), deadline);
+        return new PreparedBackend() {
+            @Override
+            public RunningBackend start(Deadline deadline) {
+                return start(deadline, backend -> { });
+            }
+
+            @Override
+            public RunningBackend start(Deadline deadline, Consumer<RunningBackend> vaultReady) {
+                return LocalBackend.start(binaries, request.vaultMode(), placement, request.keepOnFailure(),
+                        binariesTime, serviceAccountKeys, options.allApiGroups(), vaultReady, deadline);
+            }
+        };
     }
 
     /** Wait (at most 35 seconds: openssl's own limit, then the JDK's) for a key generation nobody needs. */

@@ -34,17 +34,21 @@ import org.apiguardian.api.API;
 
 /**
  * The local cluster's key material, generated fresh for every environment: a CA, the API server's serving
- * certificate, an administrator client certificate ({@code O=system:masters}), the service-account signing key, and
- * etcd's serving (and peer) certificate with the client certificate kube-apiserver presents to it: etcd accepts
- * only clients whose certificate this environment's CA signed.
- * Private keys go only to files readable by the owner; they are never logged.
+ * certificate, the administrator's bearer token ({@code system:masters}, from the token file kube-apiserver reads),
+ * the service-account signing key, and etcd's serving (and peer) certificate with the client certificate
+ * kube-apiserver presents to it: etcd accepts only clients whose certificate this environment's CA signed.
+ * Private keys and the token go only to files readable by the owner; they are never logged.
+ * <p>The administrator authenticates with a token rather than a client certificate: fabric8 builds a client's key
+ * managers through a PKCS#12 key store, whose 10,000 rounds of PBKDF2 for the one key entry cost a fresh JVM about a
+ * quarter of a second of the start-up's critical path, and a token spares every TLS handshake the client-side
+ * signature.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class Pki {
 
     /** Files and PEMs of one environment's key material. */
-    public record Material(String caPem, Path caCert, Path servingCert, Path servingKey, String adminCertPem,
-                           String adminKeyPem, Path serviceAccountKey, Path serviceAccountPublicKey,
+    public record Material(String caPem, Path caCert, Path servingCert, Path servingKey, String adminToken,
+                           Path adminTokenFile, Path serviceAccountKey, Path serviceAccountPublicKey,
                            Path etcdCert, Path etcdKey, Path etcdClientCert, Path etcdClientKey,
                            CompletableFuture<KeyPair> pendingServiceAccountKeys) {
 
@@ -70,6 +74,9 @@ public final class Pki {
             return "Pki.Material[ca=" + caCert + "]";
         }
     }
+
+    /** The administrator's user name; its group is {@code system:masters}. */
+    public static final String ADMIN_USER = "vault-k8s-trust-admin";
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration VALIDITY = Duration.ofDays(7);
@@ -168,11 +175,6 @@ public final class Pki {
                     CertificateWriter.DIGITAL_SIGNATURE | CertificateWriter.KEY_ENCIPHERMENT,
                     List.of(CertificateWriter.SERVER_AUTH), servingNames), servingKeys, caSpec, caKeys);
 
-            KeyPair adminKeys = ec();
-            X509Certificate admin = sign(new CertificateWriter.Spec("vault-k8s-trust-admin", "system:masters", false,
-                    CertificateWriter.DIGITAL_SIGNATURE, List.of(CertificateWriter.CLIENT_AUTH), List.of()),
-                    adminKeys, caSpec, caKeys);
-
             // Client auth too: the same certificate serves etcd's (TLS-only) peer listener.
             KeyPair etcdKeys = ec();
             X509Certificate etcd = sign(new CertificateWriter.Spec("etcd", null, false,
@@ -192,7 +194,13 @@ public final class Pki {
             Path etcdKey = write(dir.resolve("etcd.key"), pkcs8(etcdKeys.getPrivate()));
             Path etcdClientCert = write(dir.resolve("etcd-client.crt"), pem(etcdClient));
             Path etcdClientKey = write(dir.resolve("etcd-client.key"), pkcs8(etcdClientKeys.getPrivate()));
-            return new Material(caPem, caCert, servingCert, servingKey, pem(admin), pkcs8(adminKeys.getPrivate()),
+            // kube-apiserver's --token-auth-file: token,user,uid,"groups".
+            byte[] random = new byte[32];
+            RANDOM.nextBytes(random);
+            String adminToken = java.util.HexFormat.of().formatHex(random);
+            Path adminTokenFile = write(dir.resolve("admin-token.csv"), adminToken + "," + ADMIN_USER + ","
+                    + ADMIN_USER + ",\"system:masters\"\n");
+            return new Material(caPem, caCert, servingCert, servingKey, adminToken, adminTokenFile,
                     dir.resolve("sa.key"), dir.resolve("sa.pub"), etcdCert, etcdKey, etcdClientCert, etcdClientKey,
                     saKeyPair);
         } catch (GeneralSecurityException | RuntimeException e) {

@@ -92,11 +92,13 @@ class EnvironmentDirectoryTest {
     void keptDirectoriesLoseTheirKeysAndAreNeverSwept() throws Exception {
         Path dir = environment(tmp, deadPid());
         Files.writeString(dir.resolve("etcd.log"), "log line");
+        Files.writeString(dir.resolve("admin-token.csv"), "not really a token,admin,admin,\"system:masters\"\n");
 
         String said = EnvironmentDirectory.keep(dir);
 
-        assertThat(said).contains(dir.toString()).contains("private keys deleted");
+        assertThat(said).contains(dir.toString()).contains("private keys and tokens deleted");
         assertThat(dir.resolve("sa.key")).doesNotExist();
+        assertThat(dir.resolve("admin-token.csv")).doesNotExist();
         assertThat(dir.resolve("etcd.log")).exists();
         assertThat(EnvironmentDirectory.sweepStale(tmp, line -> { }).removed()).isEmpty();
         assertThat(dir).isDirectory();

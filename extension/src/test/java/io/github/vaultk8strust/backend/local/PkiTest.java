@@ -28,13 +28,12 @@ class PkiTest {
         Pki.Material pki = Pki.generate(dir, List.of("kubernetes.default.svc", "172.17.0.1"));
         X509Certificate ca = certificate(pki.caPem());
         X509Certificate serving = certificate(Files.readString(pki.servingCert()));
-        X509Certificate admin = certificate(pki.adminCertPem());
         X509Certificate etcd = certificate(Files.readString(pki.etcdCert()));
         X509Certificate etcdClient = certificate(Files.readString(pki.etcdClientCert()));
 
         assertThat(ca.getBasicConstraints()).isZero();
         assertThat(ca.getKeyUsage()[5]).as("keyCertSign").isTrue();
-        for (X509Certificate leaf : List.of(serving, admin, etcd, etcdClient)) {
+        for (X509Certificate leaf : List.of(serving, etcd, etcdClient)) {
             leaf.verify(ca.getPublicKey());
             assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
             assertThat(leaf.getIssuerX500Principal()).isEqualTo(ca.getSubjectX500Principal());
@@ -42,8 +41,13 @@ class PkiTest {
         assertThat(serving.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1))
                 .containsExactly((Object) "127.0.0.1", "localhost", "kubernetes.default.svc", "172.17.0.1");
         assertThat(serving.getExtendedKeyUsage()).containsExactly(CertificateWriter.SERVER_AUTH);
-        assertThat(admin.getSubjectX500Principal().getName()).isEqualTo("CN=vault-k8s-trust-admin,O=system:masters");
-        assertThat(admin.getExtendedKeyUsage()).containsExactly(CertificateWriter.CLIENT_AUTH);
+        assertThat(pki.adminToken()).matches("[0-9a-f]{64}");
+        assertThat(Files.readString(pki.adminTokenFile())).isEqualTo(pki.adminToken()
+                + ",vault-k8s-trust-admin,vault-k8s-trust-admin,\"system:masters\"\n");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                pki.adminTokenFile()))).isEqualTo("rw-------");
+        assertThat(Pki.generate(Files.createDirectory(dir.resolve("other")), List.of()).adminToken()).as("fresh per environment")
+                .isNotEqualTo(pki.adminToken());
         assertThat(etcd.getExtendedKeyUsage()).containsExactly(CertificateWriter.SERVER_AUTH,
                 CertificateWriter.CLIENT_AUTH);
         assertThat(etcd.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly((Object) "127.0.0.1",
@@ -56,7 +60,6 @@ class PkiTest {
     void eachPrivateKeyMatchesItsCertificateOrPublicKey() throws Exception {
         Pki.Material pki = Pki.generate(dir, List.of());
         assertMatch(Files.readString(pki.servingKey()), certificate(Files.readString(pki.servingCert())));
-        assertMatch(pki.adminKeyPem(), certificate(pki.adminCertPem()));
         assertMatch(Files.readString(pki.etcdKey()), certificate(Files.readString(pki.etcdCert())));
         assertMatch(Files.readString(pki.etcdClientKey()), certificate(Files.readString(pki.etcdClientCert())));
 
