@@ -108,7 +108,8 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
                 new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicReference<KubernetesClient> earlyKube =
                 new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicReference<Runnable> stopWarmUp = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Runnable> stopWarmUp =
+                new java.util.concurrent.atomic.AtomicReference<>();
         long[] setupStarted = new long[1];
         RunningBackend backend;
         try {

@@ -215,8 +215,8 @@ public final class EnvironmentDirectory {
 
     /**
      * Keep a failed environment's directory for inspection: delete its private keys and the administrator's token
-     * file (the logs, configuration and certificates stay; the logs were masked as they were written), mark it so that no sweep removes it, and
-     * return what to tell the user.
+     * file (the logs, configuration and certificates stay; the logs were masked as they were written), mark it so
+     * that no sweep removes it, and return what to tell the user.
      */
     public static String keep(Path dir) {
         List<String> deleted = new ArrayList<>();
@@ -229,13 +229,15 @@ public final class EnvironmentDirectory {
                 }
             }
             Files.writeString(dir.resolve(KEPT_FILE), "Kept by vault-k8s-trust after a failure (vaultk8s.keep-on-failure"
-                    + "=true). Private keys and tokens were deleted; delete this directory when done.\n", StandardCharsets.UTF_8);
+                    + "=true). Private keys and tokens were deleted; delete this directory when done.\n",
+                    StandardCharsets.UTF_8);
         } catch (IOException | UncheckedIOException e) {
             return "kept the failed environment's directory " + dir + ", but could not tidy it (" + e + "); it may "
                     + "still hold private keys: delete it when done";
         }
         return "kept the failed environment's directory for inspection (vaultk8s.keep-on-failure=true): " + dir
-                + " (server logs *.log with secrets masked, configuration, certificates; private keys and tokens deleted"
+                + " (server logs *.log with secrets masked, configuration, certificates; private keys and tokens"
+                + " deleted"
                 + (deleted.isEmpty() ? "" : ": " + deleted) + "). Delete it when done.";
     }
 }

@@ -615,8 +615,8 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     }
 
     /**
-     * Stop the servers in reverse order of start and delete the directory; keep it instead (private keys and the token file deleted)
-     * when the environment failed and {@code keepOnFailure} is set.
+     * Stop the servers in reverse order of start and delete the directory; keep it instead (private keys and the
+     * token file deleted) when the environment failed and {@code keepOnFailure} is set.
      */
     @Override
     public void close() {
