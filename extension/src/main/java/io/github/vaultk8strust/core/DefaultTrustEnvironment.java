@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apiguardian.api.API;
 
 /** A running environment: the backend, the completed trust setup, and the clients the helpers use. */
@@ -104,12 +105,9 @@ public final class DefaultTrustEnvironment implements ClosableTrustEnvironment {
         Deadline deadline = Deadline.in(settings.startupTimeout());
         // As soon as Vault answers, while the cluster boots: the Vault half of the trust setup begins, and the
         // cluster's client is built and warmed up against the booting API server.
-        java.util.concurrent.atomic.AtomicReference<TrustSetup.VaultSide> vaultSide =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicReference<KubernetesClient> earlyKube =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicReference<Runnable> stopWarmUp =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<TrustSetup.VaultSide> vaultSide = new AtomicReference<>();
+        AtomicReference<KubernetesClient> earlyKube = new AtomicReference<>();
+        AtomicReference<Runnable> stopWarmUp = new AtomicReference<>();
         long[] setupStarted = new long[1];
         RunningBackend backend;
         try {

@@ -22,6 +22,7 @@ import io.github.vaultk8strust.spi.RunningBackend;
 import io.github.vaultk8strust.spi.VaultServer;
 import io.github.vaultk8strust.spi.VaultVantage;
 import io.github.vaultk8strust.support.Deadline;
+import io.github.vaultk8strust.support.OwnThread;
 import io.github.vaultk8strust.support.Tls;
 import java.io.IOException;
 import java.net.URI;
@@ -35,8 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.apiguardian.api.API;
 
 /**
@@ -70,7 +71,7 @@ public final class TrustSetup {
     private final RunningBackend backend;
     private final KubernetesClient kube;
     private final Deadline deadline;
-    private final java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean cancelled = new AtomicBoolean();
 
     /** Prepare the flow; nothing happens until {@link #run()}. */
     public TrustSetup(TrustSettings settings, RunningBackend backend, KubernetesClient kube, Deadline deadline) {
@@ -93,7 +94,7 @@ public final class TrustSetup {
 
         private VaultSide(TrustSetup setup) {
             this.setup = setup;
-            this.rootToken = onOwnThread("vault", setup::prepareVault);
+            this.rootToken = OwnThread.supply("setup-vault", setup::prepareVault);
         }
 
         /**
@@ -121,18 +122,19 @@ public final class TrustSetup {
      * raises {@link VaultK8sTrustException} naming it, with the server's message.
      */
     public Result run(VaultSide vaultSide) {
-        // The steps that do not depend on one another run at once, each on a thread of its own (they wait on the
-        // servers, and in a fresh JVM on class loading): the Vault half (unless begun already); the discovery check;
+        // The steps that do not depend on one another run at once, each on a thread of its own (OwnThread: they wait
+        // on the servers, and in a fresh JVM on class loading): the Vault half (unless begun already); the discovery check;
         // the anonymous discovery binding with its proof; the namespaces and service accounts. What needs both sides
         // (the auth methods' configuration and the roles) follows.
         CompletableFuture<String> vault = vaultSide != null ? vaultSide.rootToken
-                : onOwnThread("vault", this::prepareVault);
-        CompletableFuture<Map<String, Object>> discoveryCheck = onOwnThread("discovery", this::checkDiscovery);
-        CompletableFuture<Void> anonymousDiscovery = onOwnThread("anonymous-discovery", () -> {
+                : OwnThread.supply("setup-vault", this::prepareVault);
+        CompletableFuture<Map<String, Object>> discoveryCheck = OwnThread.supply("setup-discovery",
+                this::checkDiscovery);
+        CompletableFuture<Void> anonymousDiscovery = OwnThread.supply("setup-anonymous-discovery", () -> {
             bindAnonymousDiscovery();
             return null;
         });
-        CompletableFuture<Void> accounts = onOwnThread("service-accounts", () -> {
+        CompletableFuture<Void> accounts = OwnThread.supply("setup-service-accounts", () -> {
             createNamespacesAndServiceAccounts();
             if (settings.enabled(AuthMethod.KUBERNETES)) {
                 bindTokenReviewers();
@@ -200,21 +202,6 @@ public final class TrustSetup {
             throw new VaultK8sTrustException("The Vault half of the trust setup was stopped: the backend's start failed "
                     + "or was tried again");
         }
-    }
-
-    /** Run {@code step} on a new daemon thread (not the common pool, which has one thread on two cores). */
-    private static <T> CompletableFuture<T> onOwnThread(String name, Supplier<T> step) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(step.get());
-            } catch (RuntimeException | Error e) {
-                result.completeExceptionally(e);
-            }
-        }, "vault-k8s-trust-setup-" + name);
-        thread.setDaemon(true);
-        thread.start();
-        return result;
     }
 
     // 1. "kubectl get --raw /.well-known/openid-configuration"

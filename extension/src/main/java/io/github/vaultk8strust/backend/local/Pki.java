@@ -3,6 +3,7 @@ package io.github.vaultk8strust.backend.local;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.github.vaultk8strust.VaultK8sTrustException;
+import io.github.vaultk8strust.support.OwnThread;
 import io.github.vaultk8strust.support.PemKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,17 +103,7 @@ public final class Pki {
      * The key is made for one environment and never reused.
      */
     public static CompletableFuture<KeyPair> serviceAccountKeys() {
-        CompletableFuture<KeyPair> keys = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                keys.complete(openSslRsaKey().orElseGet(Pki::jdkRsaKey));
-            } catch (RuntimeException | Error e) {
-                keys.completeExceptionally(e);
-            }
-        }, "vault-k8s-trust-service-account-key");
-        thread.setDaemon(true);
-        thread.start();
-        return keys;
+        return OwnThread.supply("service-account-key", () -> openSslRsaKey().orElseGet(Pki::jdkRsaKey));
     }
 
     // RS256 is what every OIDC client, Vault's included, accepts without extra configuration.
