@@ -20,6 +20,11 @@ import org.apiguardian.api.API;
  * {@code @VaultLogin}) and Vault's login and revoke. The JDK's {@link java.net.http.HttpClient} hands every exchange
  * to its selector and executor threads and back; measured on one environment (two cores, 200 exchanges after a
  * warm-up), the same TokenRequest took 0.6 to 1.3 ms longer through it, about a fifth of the whole request.
+ * <p>Bodies are buffered, which spares every POST the JDK's 1 ms probe of a reused connection. The flip side is the
+ * JDK's own: when a reused kept-alive connection fails before any answer arrives (the server had closed it), the JDK
+ * sends the buffered request once more on a new connection ({@code sun.net.http.retryPost}). That happens when the
+ * server closed an idle connection, so it never saw the first send; only a server that drops a connection after reading
+ * a request and before answering it could receive that request twice.
  * <p>An instance keeps one {@link SSLSocketFactory}: the JDK reuses a kept-alive connection only for the factory that
  * opened it. The body of every answer is read to its end, error statuses included, so that the connection goes back
  * to the JDK's cache.
@@ -66,8 +71,11 @@ public final class BlockingHttp {
         connection.setRequestMethod(method);
         headers.forEach(connection::setRequestProperty);
         if (body != null) {
+            // Buffered, not setFixedLengthStreamingMode: before it sends a streamed POST on a kept-alive connection,
+            // the JDK probes that connection with a read of 1 ms timeout (sun.net.www.http.HttpClient.available()),
+            // because it could not send a streamed body again. A buffered body it can send again, so it skips the
+            // probe; measured on loopback against Vault: 0.22 ms against 1.4 ms per small POST.
             connection.setDoOutput(true);
-            connection.setFixedLengthStreamingMode(body.length);
             try (OutputStream out = connection.getOutputStream()) {
                 out.write(body);
             }
