@@ -12,11 +12,17 @@ import io.github.vaultk8strust.junit.VaultK8sTrust;
 import io.github.vaultk8strust.support.Tls;
 import java.io.IOException;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -24,9 +30,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Nobody else on the machine gets in: etcd refuses any client without a certificate from the environment's own
- * CA (so no local user can write RBAC objects behind kube-apiserver's back), Vault opens no cluster listener, and
- * the directory and its logs are private to the user.
+ * Nobody else on the machine gets in: etcd's port refuses any client without a certificate from the environment's own
+ * CA (so no local user can write RBAC objects behind kube-apiserver's back), kube-apiserver reaches etcd through a
+ * socket inside the private directory, Vault opens no cluster listener, and the directory and its logs are private to
+ * the user.
  */
 @VaultK8sTrust(backend = Backend.LOCAL)
 class LockDownTest {
@@ -74,6 +81,35 @@ class LockDownTest {
         HttpResponse<String> health = get(withCertificate, etcd + "/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"health\":\"true\"");
+    }
+
+    @Test
+    void kubeApiServerReachesEtcdThroughASocketInThePrivateDirectory(TrustEnvironment environment) throws Exception {
+        LocalBackend local = local(environment);
+        Path dir = local.directory();
+        Path socket = dir.resolve(LocalBackend.ETCD_SOCKET);
+        List<String> apiServer = commandLine(local.serverPids().get("kube-apiserver"));
+
+        assertThat(apiServer).contains("--etcd-servers=unix://" + socket)
+                .noneMatch(arg -> arg.startsWith("--etcd-certfile") || arg.startsWith("--etcd-keyfile"));
+        assertThat(commandLine(local.serverPids().get("etcd"))).anyMatch(arg -> arg.startsWith("--listen-client-urls=")
+                && arg.endsWith(",unix://" + socket));
+        // Who can reach it is the directory's business: only its owner may enter it.
+        assertThat(Files.readAttributes(socket, BasicFileAttributes.class).isOther()).as(socket + " is a socket")
+                .isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        // What is behind it: etcd, answering its owner without TLS.
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap("GET /health HTTP/1.1\r\nHost: etcd\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII)));
+            String answer = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("\"health\":\"true\"");
+        }
+    }
+
+    private static List<String> commandLine(long pid) throws IOException {
+        byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
+        return List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
     }
 
     @Test

@@ -43,8 +43,9 @@ import org.apiguardian.api.API;
  * 127.0.0.1 with free ports, in a private temporary directory that is deleted on close. There is no kubelet, so
  * no pod runs; discovery, TokenRequest, RBAC and Vault are all real.
  * <p>Each server dies with this JVM, however it ends ({@link ManagedProcess}); directories of JVMs that were killed
- * are swept by the next start ({@link EnvironmentDirectory}); etcd accepts only clients holding a certificate from
- * the environment's own CA; a server that exits after start-up marks the environment broken.
+ * are swept by the next start ({@link EnvironmentDirectory}); etcd's port accepts only clients holding a certificate
+ * from the environment's own CA, and kube-apiserver reaches etcd through a Unix socket in the private directory
+ * ({@link #ETCD_SOCKET}); a server that exits after start-up marks the environment broken.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class LocalBackend implements RunningBackend, Cluster, VaultServer {
@@ -79,6 +80,22 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
      * start, about a second slower on two cores.
      */
     public static final Map<String, String> GO_GC = Map.of("etcd", "50", "vault", "50");
+
+    /**
+     * The Unix socket, in the environment's private directory, on which etcd also listens and through which
+     * kube-apiserver reaches it: {@code --listen-client-urls=https://127.0.0.1:<port>,unix://<dir>/etcd.sock} and
+     * {@code --etcd-servers=unix://<dir>/etcd.sock}. etcd serves a Unix socket without TLS and over its native gRPC
+     * server, where on a TLS listener it serves gRPC through its HTTP handler; measured in ten paired fresh-JVM starts,
+     * kube-apiserver's boot took a median 0.36 s less and a start to the first login 0.59 s less, and each TokenRequest
+     * (which reads its service account from etcd) about 0.4 ms less. Who can reach the socket is decided by the
+     * directory's mode, 0700: only this user, as only this user can read the client key the TCP listener asks for.
+     * A socket's path holds at most {@value #UNIX_SOCKET_PATH_MAX} bytes; for a longer directory kube-apiserver keeps
+     * the TLS link with the environment's client certificate.
+     */
+    public static final String ETCD_SOCKET = "etcd.sock";
+
+    /** The longest path a Unix socket can have on Linux ({@code sun_path} holds 108 bytes with the final NUL). */
+    static final int UNIX_SOCKET_PATH_MAX = 107;
 
     /** The names of {@link #startupPhases()}, in order. */
     public static final String BINARIES_PHASE = "local: find the server binaries";
@@ -238,16 +255,18 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         long pkiStarted = System.nanoTime();
         pki = Pki.generate(dir, sans, serviceAccountKeys);
 
-        // etcd serves TLS only and accepts only clients with a certificate from this environment's CA: without
-        // that, any local user could write RBAC objects straight into the cluster. The peer listener (required by
-        // etcd even for one member) is TLS with client certificates too, on a port the kernel picks (":0"), never
-        // dialled by a single-member cluster.
+        // etcd's TCP listener serves TLS only and accepts only clients with a certificate from this environment's
+        // CA: without that, any local user could write RBAC objects straight into the cluster. The peer listener
+        // (required by etcd even for one member) is TLS with client certificates too, on a port the kernel picks
+        // (":0"), never dialled by a single-member cluster. kube-apiserver reaches etcd through a Unix socket in the
+        // private directory instead (see ETCD_SOCKET), unless the directory's path is too long for one.
         String etcdUrl = "https://127.0.0.1:" + ports.port(0);
         String peerUrl = "https://127.0.0.1:2380";
+        Optional<String> etcdSocket = etcdSocketUrl(dir);
         ManagedProcess etcd = launch("etcd", 0, List.of(binaries.get(ServerBinary.ETCD).toString(),
                 "--name=default",
                 "--data-dir=" + dir.resolve("etcd-data"),
-                "--listen-client-urls=" + etcdUrl,
+                "--listen-client-urls=" + etcdUrl + etcdSocket.map(socket -> "," + socket).orElse(""),
                 "--advertise-client-urls=" + etcdUrl,
                 "--cert-file=" + pki.etcdCert(),
                 "--key-file=" + pki.etcdKey(),
@@ -271,11 +290,13 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
         // etcd needs no service-account key: it boots while the key is finished.
         pki.awaitServiceAccountKey();
         phases.put(PKI_PHASE, Duration.ofNanos(System.nanoTime() - pkiStarted));
-        ManagedProcess apiserver = launch("kube-apiserver", 1, List.of(binaries.get(ServerBinary.KUBE_APISERVER).toString(),
-                "--etcd-servers=" + etcdUrl,
-                "--etcd-cafile=" + pki.caCert(),
-                "--etcd-certfile=" + pki.etcdClientCert(),
-                "--etcd-keyfile=" + pki.etcdClientKey(),
+        List<String> etcdLink = etcdSocket.map(socket -> List.of("--etcd-servers=" + socket))
+                .orElseGet(() -> List.of("--etcd-servers=" + etcdUrl, "--etcd-cafile=" + pki.caCert(),
+                        "--etcd-certfile=" + pki.etcdClientCert(), "--etcd-keyfile=" + pki.etcdClientKey()));
+        List<String> apiServerCommand = new ArrayList<>();
+        apiServerCommand.add(binaries.get(ServerBinary.KUBE_APISERVER).toString());
+        apiServerCommand.addAll(etcdLink);
+        apiServerCommand.addAll(List.of(
                 "--bind-address=" + bindAddress,
                 "--advertise-address=" + bindAddress,
                 "--secure-port=" + apiPort,
@@ -306,7 +327,8 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
                 "--runtime-config=" + runtimeConfig(allApiGroups),
                 "--enable-priority-and-fairness=false",
                 "--watch-cache=false",
-                "--cert-dir=" + dir.resolve("apiserver-certs")), goEnvironment("kube-apiserver"));
+                "--cert-dir=" + dir.resolve("apiserver-certs")));
+        ManagedProcess apiserver = launch("kube-apiserver", 1, apiServerCommand, goEnvironment("kube-apiserver"));
 
         phases.put(LAUNCH_PHASE, Duration.ofNanos(System.nanoTime() - startedNanos));
         if (containerVault == null) {
@@ -370,6 +392,13 @@ public final class LocalBackend implements RunningBackend, Cluster, VaultServer 
     }
 
     // One method per ready-wait, so that a stack sample (the start-up benchmark's phase profile) names the server.
+
+    /** Return etcd's {@code unix://} client URL in {@code dir}, or empty when the socket's path would be too long. */
+    static Optional<String> etcdSocketUrl(Path dir) {
+        String path = dir.toAbsolutePath().resolve(ETCD_SOCKET).toString();
+        return path.getBytes(StandardCharsets.UTF_8).length <= UNIX_SOCKET_PATH_MAX ? Optional.of("unix://" + path)
+                : Optional.empty();
+    }
 
     private static void awaitEtcd(ManagedProcess etcd, HttpClient etcdClient, String etcdUrl, Deadline deadline) {
         etcd.awaitReady(deadline, "answering GET /health", () -> {
