@@ -112,6 +112,12 @@ final class ItSupport {
         }
     }
 
+    /** Return a running process's command line, argument by argument, from {@code /proc/<pid>/cmdline}. */
+    static List<String> commandLineOf(long pid) throws IOException {
+        return List.of(new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
+                java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+    }
+
     static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }

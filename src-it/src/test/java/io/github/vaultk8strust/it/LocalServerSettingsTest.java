@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.it;
 
+import static io.github.vaultk8strust.it.ItSupport.commandLineOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.APIGroup;
@@ -235,10 +236,5 @@ class LocalServerSettingsTest {
                         StandardCharsets.UTF_8).split("\0")).filter(e -> e.contains("="))
                 .collect(Collectors.toMap(e -> e.substring(0, e.indexOf('=')), e -> e.substring(e.indexOf('=') + 1),
                         (a, b) -> b));
-    }
-
-    private static List<String> commandLineOf(long pid) throws Exception {
-        return List.of(new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
-                StandardCharsets.UTF_8).split("\0"));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.vaultk8strust.it;
 
+import static io.github.vaultk8strust.it.ItSupport.commandLineOf;
 import static io.github.vaultk8strust.it.ItSupport.refusesConnections;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,12 +89,12 @@ class LockDownTest {
         LocalBackend local = local(environment);
         Path dir = local.directory();
         Path socket = dir.resolve(LocalBackend.ETCD_SOCKET);
-        List<String> apiServer = commandLine(local.serverPids().get("kube-apiserver"));
+        List<String> apiServer = commandLineOf(local.serverPids().get("kube-apiserver"));
 
         assertThat(apiServer).contains("--etcd-servers=unix://" + socket)
                 .noneMatch(arg -> arg.startsWith("--etcd-certfile") || arg.startsWith("--etcd-keyfile"));
-        assertThat(commandLine(local.serverPids().get("etcd"))).anyMatch(arg -> arg.startsWith("--listen-client-urls=")
-                && arg.endsWith(",unix://" + socket));
+        assertThat(commandLineOf(local.serverPids().get("etcd")))
+                .anyMatch(arg -> arg.startsWith("--listen-client-urls=") && arg.endsWith(",unix://" + socket));
         // Who can reach it is the directory's business: only its owner may enter it.
         assertThat(Files.readAttributes(socket, BasicFileAttributes.class).isOther()).as(socket + " is a socket")
                 .isTrue();
@@ -105,11 +106,6 @@ class LockDownTest {
             String answer = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.US_ASCII);
             assertThat(answer).startsWith("HTTP/1.1 200").contains("\"health\":\"true\"");
         }
-    }
-
-    private static List<String> commandLine(long pid) throws IOException {
-        byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
-        return List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
     }
 
     @Test
